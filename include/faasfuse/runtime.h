@@ -1,0 +1,85 @@
+/*
+ * The faasfuse runtime: what merged code calls at run time.
+ *
+ * The pass links runtime/faasfuse_rt.c (as bitcode) into every merged module
+ * and emits, for each merged Nightcore function, one `struct faasfuse_callee`
+ * descriptor. The layout below is an ABI between the pass and the runtime:
+ * pass/emit_descriptors.c builds the same struct as an IR constant, and
+ * tests/runtime checks the two agree. Change both or neither.
+ */
+#ifndef FAASFUSE_RUNTIME_H
+#define FAASFUSE_RUNTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "faas/worker_v1_interface.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* One merged function (a prepared callee, or the module's own entry). */
+struct faasfuse_callee {
+  const char *name; /* Nightcore name, NUL-terminated; "" for an unnamed entry */
+  int (*init)(void);                     /* the callee's faas_init, or NULL */
+  int (*create)(void *caller_context, faas_invoke_func_fn_t invoke_func_fn,
+                faas_append_output_fn_t append_output_fn,
+                void **worker_handle);   /* faas_create_func_worker, or NULL */
+  int (*destroy)(void *worker_handle);   /* faas_destroy_func_worker, or NULL */
+  int (*call)(void *worker_handle, const char *input,
+              size_t input_length);      /* faas_func_call, never NULL */
+  int32_t init_state; /* runtime-owned, zero-initialised: 0 none, 1 ok, 2 failed */
+  int32_t slot;       /* runtime-owned, zero-initialised: pool index + 1 */
+};
+
+/* Names of the runtime symbols the pass refers to. */
+#define FAASFUSE_RT_INVOKE "__faasfuse_invoke"
+#define FAASFUSE_RT_APPEND "__faasfuse_append"
+#define FAASFUSE_RT_CALL "__faasfuse_call"
+#define FAASFUSE_RT_ENTRY_INIT "__faasfuse_entry_init"
+#define FAASFUSE_RT_ENTRY_CREATE "__faasfuse_entry_create"
+#define FAASFUSE_RT_ENTRY_DESTROY "__faasfuse_entry_destroy"
+#define FAASFUSE_RT_ENTRY_CALL "__faasfuse_entry_call"
+
+/*
+ * The invoke_func_fn / append_output_fn that every worker in a merged
+ * library receives. __faasfuse_invoke forwards, unchanged, to the host's
+ * invoke_func_fn with the host's caller_context (it is the RPC path); a
+ * rewritten call site compares the function pointer it holds against
+ * __faasfuse_invoke to know it talks to Nightcore. __faasfuse_append
+ * forwards to the host for the entry's worker and collects output for a
+ * merged callee's worker.
+ */
+int __faasfuse_invoke(void *caller_context, const char *func_name,
+                      const char *input, size_t input_length,
+                      const char **output_data, size_t *output_length);
+void __faasfuse_append(void *caller_context, const char *data, size_t length);
+
+/*
+ * A merged call: behaves exactly as Nightcore's invoke_func_fn(caller_context,
+ * callee->name, ...) would, with the callee run in-process on a worker of its
+ * own, taken from the calling entry worker's pool (a busy worker is never
+ * entered again: recursion gets another one). The output is malloc'd, owned
+ * by the worker that called, and freed when that worker's faas_func_call
+ * returns.
+ */
+int __faasfuse_call(struct faasfuse_callee *callee, void *caller_context,
+                    const char *input, size_t input_length,
+                    const char **output_data, size_t *output_length);
+
+/* Bodies of the entry's exported ABI functions, around its original ones. */
+int __faasfuse_entry_init(struct faasfuse_callee *entry);
+int __faasfuse_entry_create(struct faasfuse_callee *entry, void *caller_context,
+                            faas_invoke_func_fn_t invoke_func_fn,
+                            faas_append_output_fn_t append_output_fn,
+                            void **worker_handle);
+int __faasfuse_entry_destroy(struct faasfuse_callee *entry, void *worker_handle);
+int __faasfuse_entry_call(struct faasfuse_callee *entry, void *worker_handle,
+                          const char *input, size_t input_length);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

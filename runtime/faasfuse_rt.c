@@ -1,0 +1,1 @@
+/* stub */ int __faasfuse_stub;

@@ -1,0 +1,54 @@
+# lit configuration for faasfuse. Substitutions a RUN line can use:
+#   %opt %clang %clangxx %llvm-link %llvm-dis %llvm-as   tools of the LLVM under test
+#   %plugin      the FaasFuse pass plugin (build/lib/FaasFuse.so)
+#   %loadplugin  -load-pass-plugin=%plugin
+#   %faas-run    build/bin/faas-run
+#   %faas-merge  scripts/faas-merge, pinned to the LLVM under test
+#   %srcroot %objroot %examples %inputs
+import os
+import lit.formats
+
+config.name = "faasfuse-llvm" + config.llvm_version_major
+config.test_format = lit.formats.ShTest(not lit_config.isWindows)
+config.suffixes = [".ll", ".test", ".c", ".cc"]
+config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.faasfuse_obj_root, "tests")
+
+tools = config.llvm_tools_dir
+v = config.llvm_version_major
+config.environment["PATH"] = os.pathsep.join(
+    [tools, os.path.join(config.faasfuse_obj_root, "bin"), config.environment.get("PATH", "")])
+for var in ("HOME", "TMPDIR", "CI"):
+    if var in os.environ:
+        config.environment[var] = os.environ[var]
+
+def sub(name, value):
+    config.substitutions.append((name, value))
+
+# Longest names first: lit substitutes in order.
+sub("%loadplugin", "-load-pass-plugin=" + config.faasfuse_plugin)
+sub("%plugin", config.faasfuse_plugin)
+sub("%faas-merge", os.path.join(config.faasfuse_src_root, "scripts", "faas-merge") + " --llvm-version " + v)
+sub("%faas-run", os.path.join(config.faasfuse_obj_root, "bin", "faas-run"))
+sub("%llvm-link", os.path.join(tools, "llvm-link"))
+sub("%llvm-dis", os.path.join(tools, "llvm-dis"))
+sub("%llvm-as", os.path.join(tools, "llvm-as"))
+sub("%clangxx", os.path.join(tools, "clang++"))
+sub("%clang", os.path.join(tools, "clang"))
+sub("%opt", os.path.join(tools, "opt"))
+sub("%examples", os.path.join(config.faasfuse_src_root, "examples"))
+sub("%inputs", os.path.join(config.faasfuse_src_root, "tests", "Inputs"))
+sub("%srcroot", config.faasfuse_src_root)
+sub("%objroot", config.faasfuse_obj_root)
+sub("%rtinc", os.path.join(config.faasfuse_src_root, "include"))
+
+# Features for REQUIRES/UNSUPPORTED lines.
+config.available_features.add("llvm" + v)
+if int(v) < 17:
+    config.available_features.add("typed-pointers")
+if int(v) >= 15:
+    config.available_features.add("opaque-pointers-default")
+import shutil
+if shutil.which("valgrind"):
+    config.available_features.add("valgrind")
