@@ -1,1 +1,298 @@
-/* stub */
+/*
+ * Finds the call sites that may go through Nightcore's invoke_func_fn, and
+ * what function each one names.
+ *
+ * A site is a `call` or `invoke` of a function pointer whose type is
+ * invoke_func_fn's, i32 (ptr, ptr, ptr, i64, ptr, ptr), or a direct call of
+ * the runtime's own __faasfuse_invoke. Which pointers really are
+ * invoke_func_fn is known only at run time: the rewrite guards on it.
+ *
+ * The name is constant when it is a NUL-terminated string in a constant
+ * global with a definitive initializer, reached directly (opaque pointers),
+ * through a constant GEP (typed pointers, or an offset into the string),
+ * or through casts. Anything else is left for dynamic dispatch.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <llvm-c/Target.h>
+
+#include "faasfuse_internal.h"
+#include "llvm_compat.h"
+
+int ff_callee_cmp(struct ff_callee *a, struct ff_callee *b) {
+  return strcmp(a->name, b->name);
+}
+RB_GENERATE(ff_callee_tree, ff_callee, link, ff_callee_cmp)
+
+struct ff_callee *ff_lookup_callee(struct ff_callee_tree *tree, const char *name,
+                                   size_t len) {
+  struct ff_callee key;
+  if (len > FAASFUSE_NAME_MAX || memchr(name, '\0', len) != NULL)
+    return NULL;
+  memcpy(key.name, name, len);
+  key.name[len] = '\0';
+  return RB_FIND(ff_callee_tree, tree, &key);
+}
+
+void ff_free_callees(struct ff_callee_tree *tree) {
+  struct ff_callee *c, *next;
+  RB_FOREACH_SAFE(c, ff_callee_tree, tree, next) {
+    RB_REMOVE(ff_callee_tree, tree, c);
+    free(c);
+  }
+}
+
+int ff_read_callees(LLVMModuleRef M, struct ff_callee_tree *tree, char *err,
+                    size_t errlen) {
+  unsigned n = LLVMGetNamedMetadataNumOperands(M, FF_CALLEES_MD);
+  LLVMValueRef *nodes = calloc(n ? n : 1, sizeof *nodes);
+  int rc = 0;
+  if (nodes == NULL) {
+    ff_error(err, errlen, "out of memory");
+    return -1;
+  }
+  LLVMGetNamedMetadataOperands(M, FF_CALLEES_MD, nodes);
+  for (unsigned i = 0; i < n && rc == 0; i++) {
+    LLVMValueRef ops[3];
+    unsigned len = 0;
+    const char *name = NULL;
+    if (LLVMGetMDNodeNumOperands(nodes[i]) == 3) {
+      LLVMGetMDNodeOperands(nodes[i], ops);
+      name = LLVMGetMDString(ops[0], &len);
+    }
+    if (name == NULL || LLVMIsAFunction(ops[1]) == NULL ||
+        LLVMIsAGlobalVariable(ops[2]) == NULL) {
+      ff_error(err, errlen, "malformed !%s entry %u (was the module edited by hand?)",
+               FF_CALLEES_MD, i);
+      rc = -1;
+      break;
+    }
+    struct ff_callee *c = calloc(1, sizeof *c);
+    if (c == NULL || len > FAASFUSE_NAME_MAX) {
+      free(c);
+      ff_error(err, errlen, "malformed !%s entry %u", FF_CALLEES_MD, i);
+      rc = -1;
+      break;
+    }
+    memcpy(c->name, name, len);
+    c->wrapper = ops[1];
+    c->desc = ops[2];
+    if (RB_INSERT(ff_callee_tree, tree, c) != NULL) {
+      ff_error(err, errlen,
+               "two callees are named '%s': each Nightcore function may be "
+               "merged once", c->name);
+      free(c);
+      rc = -1;
+    }
+  }
+  free(nodes);
+  return rc;
+}
+
+/* ---- call sites ---------------------------------------------------------- */
+
+static bool is_int(LLVMTypeRef T, unsigned bits) {
+  return LLVMGetTypeKind(T) == LLVMIntegerTypeKind && LLVMGetIntTypeWidth(T) == bits;
+}
+
+static bool is_ptr(LLVMTypeRef T) {
+  return LLVMGetTypeKind(T) == LLVMPointerTypeKind;
+}
+
+/* i32 (ptr, ptr, ptr, i64, ptr, ptr), not variadic */
+static bool has_invoke_type(LLVMTypeRef FT) {
+  LLVMTypeRef P[6];
+  if (LLVMIsFunctionVarArg(FT) || LLVMCountParamTypes(FT) != 6 ||
+      !is_int(LLVMGetReturnType(FT), 32))
+    return false;
+  LLVMGetParamTypes(FT, P);
+  return is_ptr(P[0]) && is_ptr(P[1]) && is_ptr(P[2]) && is_int(P[3], 64) &&
+         is_ptr(P[4]) && is_ptr(P[5]);
+}
+
+static LLVMValueRef strip_casts(LLVMValueRef V) {
+  for (;;) {
+    LLVMOpcode op;
+    if (LLVMIsAConstantExpr(V))
+      op = LLVMGetConstOpcode(V);
+    else if (LLVMIsAInstruction(V))
+      op = LLVMGetInstructionOpcode(V);
+    else
+      return V;
+    if (op != LLVMBitCast && op != LLVMAddrSpaceCast)
+      return V;
+    V = LLVMGetOperand(V, 0);
+  }
+}
+
+/* Byte offset of a GEP with constant indices, or -1. */
+static long long gep_offset(LLVMValueRef GEP, LLVMTargetDataRef TD) {
+  LLVMTypeRef T = LLVMGetGEPSourceElementType(GEP);
+  unsigned n = (unsigned)LLVMGetNumOperands(GEP);
+  long long off = 0;
+  for (unsigned i = 1; i < n; i++) {
+    LLVMValueRef idx = LLVMGetOperand(GEP, i);
+    if (!LLVMIsAConstantInt(idx))
+      return -1;
+    long long k = LLVMConstIntGetSExtValue(idx);
+    if (i == 1) {
+      off += k * (long long)LLVMABISizeOfType(TD, T);
+      continue;
+    }
+    switch (LLVMGetTypeKind(T)) {
+    case LLVMArrayTypeKind:
+      T = LLVMGetElementType(T);
+      off += k * (long long)LLVMABISizeOfType(TD, T);
+      break;
+    case LLVMStructTypeKind:
+      if (k < 0 || (unsigned)k >= LLVMCountStructElementTypes(T))
+        return -1;
+      off += (long long)LLVMOffsetOfElement(TD, T, (unsigned)k);
+      T = LLVMStructGetTypeAtIndex(T, (unsigned)k);
+      break;
+    default:
+      return -1;
+    }
+  }
+  return off;
+}
+
+static bool is_gep(LLVMValueRef V) {
+  if (LLVMIsAConstantExpr(V))
+    return LLVMGetConstOpcode(V) == LLVMGetElementPtr;
+  return LLVMIsAGetElementPtrInst(V) != NULL;
+}
+
+/* The bytes of a constant global, when its initializer is definitive. */
+static const char *global_bytes(LLVMValueRef G, size_t *len, bool *all_zero) {
+  LLVMValueRef init;
+  *all_zero = false;
+  if (!LLVMIsAGlobalVariable(G) || LLVMIsDeclaration(G) || !LLVMIsGlobalConstant(G))
+    return NULL;
+  switch (LLVMGetLinkage(G)) {
+  case LLVMWeakAnyLinkage:
+  case LLVMLinkOnceAnyLinkage:
+  case LLVMExternalWeakLinkage:
+  case LLVMCommonLinkage:
+    return NULL; /* another definition may win at link time */
+  default:
+    break;
+  }
+  init = LLVMGetInitializer(G);
+  if (init == NULL)
+    return NULL;
+  if (LLVMIsAConstantAggregateZero(init)) {
+    LLVMTypeRef T = LLVMTypeOf(init);
+    if (LLVMGetTypeKind(T) != LLVMArrayTypeKind)
+      return NULL;
+    *all_zero = true;
+    *len = LLVMGetArrayLength(T);
+    return "";
+  }
+  if (!LLVMIsAConstantDataSequential(init) || !LLVMIsConstantString(init))
+    return NULL;
+  return LLVMGetAsString(init, len);
+}
+
+/* Resolves the name argument to a constant C string, or says why not. */
+static bool resolve_name(LLVMValueRef V, LLVMTargetDataRef TD, char **name,
+                         size_t *name_len, const char **why) {
+  long long off = 0;
+  V = strip_casts(V);
+  while (is_gep(V)) {
+    long long o = gep_offset(V, TD);
+    if (o < 0) {
+      *why = "the name is at a non-constant offset";
+      return false;
+    }
+    off += o;
+    V = strip_casts(LLVMGetOperand(V, 0));
+  }
+  size_t len;
+  bool all_zero;
+  const char *bytes = global_bytes(V, &len, &all_zero);
+  if (bytes == NULL) {
+    *why = "the name is not a constant string";
+    return false;
+  }
+  if (off < 0 || (size_t)off >= len) {
+    *why = "the name points outside its string";
+    return false;
+  }
+  const char *start = all_zero ? "" : bytes + off;
+  size_t avail = all_zero ? 1 : len - (size_t)off;
+  const char *nul = memchr(start, '\0', avail);
+  if (nul == NULL) {
+    *why = "the name is not NUL-terminated";
+    return false;
+  }
+  *name_len = (size_t)(nul - start);
+  *name = malloc(*name_len + 1);
+  if (*name == NULL) {
+    *why = "out of memory";
+    return false;
+  }
+  memcpy(*name, start, *name_len);
+  (*name)[*name_len] = '\0';
+  return true;
+}
+
+static struct ff_site *site_for(LLVMValueRef I) {
+  if (!LLVMIsACallInst(I) && !LLVMIsAInvokeInst(I))
+    return NULL;
+  if (LLVMGetNumArgOperands(I) != 6 || !has_invoke_type(LLVMGetCalledFunctionType(I)))
+    return NULL;
+  if (LLVMIsACallInst(I) && LLVMIsTailCall(I) && ff_is_musttail(I))
+    return NULL; /* must stay a tail call of its own callee */
+  LLVMValueRef callee = strip_casts(LLVMGetCalledValue(I));
+  bool known = false;
+  if (LLVMIsAFunction(callee)) {
+    size_t len;
+    const char *name = LLVMGetValueName2(callee, &len);
+    if (strcmp(name, FAASFUSE_RT_INVOKE) != 0)
+      return NULL; /* a direct call of some other function */
+    known = true;
+  } else if (LLVMIsAConstant(callee)) {
+    return NULL; /* null, undef, an alias...: nothing Nightcore handed out */
+  } else if (LLVMIsAInlineAsm(callee)) {
+    return NULL;
+  }
+  struct ff_site *s = calloc(1, sizeof *s);
+  if (s == NULL)
+    return NULL;
+  s->inst = I;
+  s->known_nightcore = known;
+  return s;
+}
+
+void ff_find_call_sites(LLVMModuleRef M, struct ff_site_list *sites) {
+  LLVMTargetDataRef TD = LLVMCreateTargetData(LLVMGetDataLayoutStr(M));
+  for (LLVMValueRef F = LLVMGetFirstFunction(M); F; F = LLVMGetNextFunction(F)) {
+    size_t len;
+    const char *fname = LLVMGetValueName2(F, &len);
+    if (strncmp(fname, "__faasfuse_", 11) == 0)
+      continue; /* the runtime's own forwarding call is the RPC itself */
+    for (LLVMBasicBlockRef BB = LLVMGetFirstBasicBlock(F); BB;
+         BB = LLVMGetNextBasicBlock(BB))
+      for (LLVMValueRef I = LLVMGetFirstInstruction(BB); I;
+           I = LLVMGetNextInstruction(I)) {
+        struct ff_site *s = site_for(I);
+        if (s == NULL)
+          continue;
+        s->name_is_constant = resolve_name(LLVMGetOperand(I, 1), TD, &s->name,
+                                           &s->name_len, &s->why_dynamic);
+        TAILQ_INSERT_TAIL(sites, s, link);
+      }
+  }
+  LLVMDisposeTargetData(TD);
+}
+
+void ff_free_sites(struct ff_site_list *sites) {
+  struct ff_site *s;
+  while ((s = TAILQ_FIRST(sites)) != NULL) {
+    TAILQ_REMOVE(sites, s, link);
+    free(s->name);
+    free(s);
+  }
+}

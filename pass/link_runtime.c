@@ -1,1 +1,116 @@
-/* stub */
+/*
+ * Linking: the callees named by `link=NAME:PATH` (prepared first), and the
+ * runtime every merged module needs (runtime/faasfuse_rt.c, embedded in the
+ * plugin as bitcode of this same LLVM).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <llvm-c/BitReader.h>
+#include <llvm-c/Linker.h>
+
+#include "faasfuse_internal.h"
+#include "llvm_compat.h"
+
+extern const char faasfuse_runtime_bitcode[];
+extern const char faasfuse_runtime_bitcode_end[];
+
+/* Parses bitcode without letting LLVM report to the context (which would end
+ * opt on the spot with its own message). */
+static LLVMModuleRef parse_bitcode(LLVMContextRef C, LLVMMemoryBufferRef buf,
+                                   char **msg) {
+  LLVMModuleRef mod = NULL;
+  if (LLVMParseBitcodeInContext(C, buf, &mod, msg))
+    return NULL;
+  return mod;
+}
+
+int ff_link_callees(LLVMModuleRef M, const struct faasfuse_options *opts,
+                    char *err, size_t errlen) {
+  LLVMContextRef C = LLVMGetModuleContext(M);
+  for (size_t i = 0; i < opts->nlinks; i++) {
+    const struct faasfuse_link *l = &opts->links[i];
+    LLVMMemoryBufferRef buf = NULL;
+    char *msg = NULL;
+    char why[512];
+    if (LLVMCreateMemoryBufferWithContentsOfFile(l->path, &buf, &msg)) {
+      ff_error(err, errlen, "link=%s:%s: cannot read the file: %s", l->name,
+               l->path, msg ? msg : "unknown error");
+      LLVMDisposeMessage(msg);
+      return -1;
+    }
+    LLVMModuleRef callee = parse_bitcode(C, buf, &msg);
+    LLVMDisposeMemoryBuffer(buf);
+    if (callee == NULL) {
+      ff_error(err, errlen,
+               "link=%s:%s: not bitcode this LLVM (%d) can read: %s", l->name,
+               l->path, LLVM_VERSION_MAJOR, msg ? msg : "unknown error");
+      free(msg);
+      return -1;
+    }
+    if (faasfuse_prepare_callee(callee, l->name, why, sizeof why) != 0) {
+      ff_error(err, errlen, "link=%s:%s: %s", l->name, l->path, why);
+      LLVMDisposeModule(callee);
+      return -1;
+    }
+    LLVMSetDataLayout(callee, LLVMGetDataLayoutStr(M));
+    LLVMSetTarget(callee, LLVMGetTarget(M));
+    if (LLVMLinkModules2(M, callee)) {
+      ff_error(err, errlen, "link=%s:%s: linking failed", l->name, l->path);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+int ff_link_runtime(LLVMModuleRef M, char *err, size_t errlen) {
+  LLVMContextRef C = LLVMGetModuleContext(M);
+  LLVMValueRef have = LLVMGetNamedFunction(M, FAASFUSE_RT_CALL);
+  char *msg = NULL;
+  if (have != NULL && !LLVMIsDeclaration(have)) {
+    ff_error(err, errlen, "the module already contains the faasfuse runtime");
+    return -1;
+  }
+  LLVMMemoryBufferRef buf = LLVMCreateMemoryBufferWithMemoryRange(
+      faasfuse_runtime_bitcode,
+      (size_t)(faasfuse_runtime_bitcode_end - faasfuse_runtime_bitcode),
+      "faasfuse_rt.bc", 0);
+  LLVMModuleRef rt = parse_bitcode(C, buf, &msg);
+  LLVMDisposeMemoryBuffer(buf);
+  if (rt == NULL) {
+    ff_error(err, errlen, "the embedded runtime does not load: %s (plugin built "
+             "for another LLVM?)", msg ? msg : "unknown error");
+    free(msg);
+    return -1;
+  }
+  /* The runtime is target-neutral C; take the module's layout and triple so
+   * the linker has nothing to warn about. */
+  LLVMSetDataLayout(rt, LLVMGetDataLayoutStr(M));
+  LLVMSetTarget(rt, LLVMGetTarget(M));
+  if (LLVMLinkModules2(M, rt)) {
+    ff_error(err, errlen, "linking the faasfuse runtime failed");
+    return -1;
+  }
+  return 0;
+}
+
+static bool is_faasfuse_symbol(LLVMValueRef G) {
+  size_t len;
+  const char *name = LLVMGetValueName2(G, &len);
+  return strncmp(name, "__faasfuse_", 11) == 0 || strncmp(name, "__faasfuse.", 11) == 0;
+}
+
+void ff_internalize_fused(LLVMModuleRef M) {
+  for (LLVMValueRef F = LLVMGetFirstFunction(M); F; F = LLVMGetNextFunction(F))
+    if (!LLVMIsDeclaration(F) && is_faasfuse_symbol(F)) {
+      LLVMSetLinkage(F, LLVMInternalLinkage);
+      LLVMSetVisibility(F, LLVMDefaultVisibility);
+    }
+  for (LLVMValueRef G = LLVMGetFirstGlobal(M); G; G = LLVMGetNextGlobal(G))
+    if (!LLVMIsDeclaration(G) && is_faasfuse_symbol(G) &&
+        LLVMGetLinkage(G) != LLVMPrivateLinkage) {
+      LLVMSetLinkage(G, LLVMInternalLinkage);
+      LLVMSetVisibility(G, LLVMDefaultVisibility);
+    }
+}

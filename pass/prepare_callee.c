@@ -1,1 +1,242 @@
-/* stub */
+/*
+ * faasfuse-callee<NAME>: turns a Nightcore function's module into one that
+ * can be linked into a caller.
+ *
+ *   opt -load-pass-plugin=build/lib/FaasFuse.so \
+ *       -passes='faasfuse-callee<Bar>' bar.bc -o bar.callee.bc
+ *
+ * - renames the four ABI functions to __faasfuse.NAME.faas_* (internal), so
+ *   the caller's own faas_* stay the library's exports;
+ * - gives every other external definition internal linkage, so nothing
+ *   clashes with the caller or another callee; linkonce_odr and weak_odr
+ *   definitions (C++ inline functions, templates) stay shared;
+ * - emits the descriptor __faasfuse_desc_NAME and the wrapper
+ *   int __faasfuse_callee_NAME(ctx, in, len, &out, &outlen), which runs the
+ *   callee through the runtime and hands back its output in malloc'd memory;
+ * - records {NAME, wrapper, descriptor} in !faasfuse.callees, which
+ *   llvm-link concatenates, so `faasfuse` finds every callee after linking.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <llvm-c/Comdat.h>
+
+#include "faasfuse_internal.h"
+#include "llvm_compat.h"
+
+const char *const ff_abi_names[FF_NABI] = {
+    "faas_init", "faas_create_func_worker", "faas_destroy_func_worker",
+    "faas_func_call"};
+
+/* Expected shapes: return i32; parameters as (p)ointer or (i)nteger. */
+static const char *const abi_params[FF_NABI] = {"", "pppp", "p", "ppi"};
+static const char *const abi_expected[FF_NABI] = {
+    "i32 ()", "i32 (ptr, ptr, ptr, ptr)", "i32 (ptr)", "i32 (ptr, ptr, i64)"};
+
+LLVMTypeRef ff_i8p(LLVMModuleRef M) {
+  return ff_byte_ptr_type(LLVMGetModuleContext(M));
+}
+
+static bool is_int(LLVMTypeRef T, unsigned bits) {
+  return LLVMGetTypeKind(T) == LLVMIntegerTypeKind && LLVMGetIntTypeWidth(T) == bits;
+}
+
+static bool abi_type_ok(LLVMTypeRef FT, const char *params) {
+  size_t n = strlen(params);
+  LLVMTypeRef P[8];
+  if (!is_int(LLVMGetReturnType(FT), 32) || LLVMIsFunctionVarArg(FT) ||
+      LLVMCountParamTypes(FT) != n)
+    return false;
+  LLVMGetParamTypes(FT, P);
+  for (size_t i = 0; i < n; i++) {
+    if (params[i] == 'p' && LLVMGetTypeKind(P[i]) != LLVMPointerTypeKind)
+      return false;
+    if (params[i] == 'i' && !is_int(P[i], 64))
+      return false;
+  }
+  return true;
+}
+
+static bool is_exported_linkage(LLVMLinkage L) {
+  return L == LLVMExternalLinkage || L == LLVMWeakAnyLinkage ||
+         L == LLVMWeakODRLinkage;
+}
+
+int ff_find_abi(LLVMModuleRef M, LLVMValueRef fns[FF_NABI], char *err,
+                size_t errlen) {
+  for (int i = 0; i < FF_NABI; i++) {
+    LLVMValueRef G = LLVMGetNamedGlobal(M, ff_abi_names[i]);
+    LLVMValueRef F = LLVMGetNamedFunction(M, ff_abi_names[i]);
+    fns[i] = NULL;
+    if (G != NULL && !LLVMIsDeclaration(G)) {
+      ff_error(err, errlen, "%s is a variable, not a function", ff_abi_names[i]);
+      return -1;
+    }
+    if (F == NULL || LLVMIsDeclaration(F) || !is_exported_linkage(LLVMGetLinkage(F)))
+      continue;
+    LLVMTypeRef FT = LLVMGlobalGetValueType(F);
+    if (!abi_type_ok(FT, abi_params[i])) {
+      char *got = LLVMPrintTypeToString(FT);
+      ff_error(err, errlen, "%s has type '%s', expected '%s'", ff_abi_names[i],
+               got, abi_expected[i]);
+      LLVMDisposeMessage(got);
+      return -1;
+    }
+    fns[i] = F;
+  }
+  if (fns[FF_CALL] == NULL) {
+    ff_error(err, errlen, "the module defines no faas_func_call: not a Nightcore function");
+    return -1;
+  }
+  return 0;
+}
+
+static void make_internal(LLVMValueRef G) {
+  LLVMSetLinkage(G, LLVMInternalLinkage);
+  LLVMSetVisibility(G, LLVMDefaultVisibility);
+  LLVMSetDLLStorageClass(G, LLVMDefaultStorageClass);
+  /* A local symbol cannot key a comdat shared with other modules. */
+  if (LLVMGetComdat(G) != NULL)
+    LLVMSetComdat(G, NULL);
+}
+
+/* Strong or interposable definitions become internal; ODR ones stay. */
+static void internalize_definition(LLVMValueRef G) {
+  size_t len;
+  const char *name = LLVMGetValueName2(G, &len);
+  if (LLVMIsDeclaration(G) || strncmp(name, "llvm.", 5) == 0)
+    return;
+  switch (LLVMGetLinkage(G)) {
+  case LLVMExternalLinkage:
+  case LLVMWeakAnyLinkage:
+  case LLVMLinkOnceAnyLinkage:
+  case LLVMCommonLinkage:
+    make_internal(G);
+    break;
+  default:
+    break;
+  }
+}
+
+static LLVMValueRef get_or_declare(LLVMModuleRef M, const char *name,
+                                   LLVMTypeRef FT) {
+  LLVMValueRef F = LLVMGetNamedFunction(M, name);
+  return F != NULL ? F : LLVMAddFunction(M, name, FT);
+}
+
+/* Casts each argument to the parameter type of F (typed pointers only). */
+static LLVMValueRef build_call(LLVMBuilderRef B, LLVMValueRef F,
+                               LLVMValueRef *args, unsigned n) {
+  LLVMTypeRef FT = LLVMGlobalGetValueType(F);
+  LLVMTypeRef P[16];
+  LLVMGetParamTypes(FT, P);
+  for (unsigned i = 0; i < n; i++)
+    if (LLVMTypeOf(args[i]) != P[i])
+      args[i] = LLVMBuildPointerCast(B, args[i], P[i], "");
+  return LLVMBuildCall2(B, FT, F, args, n, "");
+}
+
+void ff_emit_callee(LLVMModuleRef M, const char *name, LLVMValueRef fns[FF_NABI],
+                    LLVMValueRef *wrapper_out, LLVMValueRef *desc_out) {
+  LLVMContextRef C = LLVMGetModuleContext(M);
+  LLVMTypeRef i8p = ff_i8p(M), i32 = LLVMInt32TypeInContext(C),
+              i64 = LLVMInt64TypeInContext(C);
+  char sym[FAASFUSE_NAME_MAX + 64];
+  size_t nlen = strlen(name);
+
+  /* The name as a C string the runtime can print and compare. */
+  snprintf(sym, sizeof sym, "__faasfuse_name_%s", *name ? name : FF_ENTRY_TAG);
+  LLVMValueRef str = LLVMConstStringInContext(C, name, (unsigned)nlen, 0);
+  LLVMValueRef gstr = LLVMAddGlobal(M, LLVMTypeOf(str), sym);
+  LLVMSetInitializer(gstr, str);
+  LLVMSetGlobalConstant(gstr, 1);
+  LLVMSetLinkage(gstr, LLVMPrivateLinkage);
+  LLVMSetUnnamedAddr(gstr, 1);
+
+  /* struct faasfuse_callee (include/faasfuse/runtime.h), field by field. */
+  LLVMTypeRef fields[7] = {i8p, i8p, i8p, i8p, i8p, i32, i32};
+  LLVMTypeRef DT = LLVMStructTypeInContext(C, fields, 7, 0);
+  LLVMValueRef init[7];
+  init[0] = ff_const_ptr_cast(gstr, i8p);
+  for (int i = 0; i < FF_NABI; i++)
+    init[1 + i] = fns[i] ? ff_const_ptr_cast(fns[i], i8p) : LLVMConstNull(i8p);
+  init[5] = LLVMConstInt(i32, 0, 0);
+  init[6] = LLVMConstInt(i32, 0, 0);
+  snprintf(sym, sizeof sym, FF_DESC_PREFIX "%s", *name ? name : FF_ENTRY_TAG);
+  LLVMValueRef desc = LLVMAddGlobal(M, DT, sym);
+  LLVMSetInitializer(desc, LLVMConstStructInContext(C, init, 7, 0));
+  LLVMSetLinkage(desc, LLVMInternalLinkage);
+  LLVMSetAlignment(desc, 8);
+  *desc_out = desc;
+  *wrapper_out = NULL;
+  if (*name == '\0')
+    return; /* an unnamed entry cannot be called by name */
+
+  /* int __faasfuse_callee_NAME(ctx, in, len, &out, &outlen) */
+  LLVMTypeRef wparams[5] = {i8p, i8p, i64, ff_ptr_to(i8p), ff_ptr_to(i64)};
+  LLVMTypeRef WT = LLVMFunctionType(i32, wparams, 5, 0);
+  snprintf(sym, sizeof sym, FF_WRAPPER_PREFIX "%s", name);
+  LLVMValueRef W = LLVMAddFunction(M, sym, WT);
+  LLVMSetLinkage(W, LLVMExternalLinkage);
+  LLVMSetVisibility(W, LLVMHiddenVisibility);
+  LLVMTypeRef cparams[6] = {i8p, i8p, i8p, i64, ff_ptr_to(i8p), ff_ptr_to(i64)};
+  LLVMValueRef rt_call =
+      get_or_declare(M, FAASFUSE_RT_CALL, LLVMFunctionType(i32, cparams, 6, 0));
+  LLVMBuilderRef B = LLVMCreateBuilderInContext(C);
+  LLVMPositionBuilderAtEnd(B, LLVMAppendBasicBlockInContext(C, W, "entry"));
+  LLVMValueRef args[6] = {ff_const_ptr_cast(desc, i8p), LLVMGetParam(W, 0),
+                          LLVMGetParam(W, 1), LLVMGetParam(W, 2),
+                          LLVMGetParam(W, 3), LLVMGetParam(W, 4)};
+  LLVMValueRef r = build_call(B, rt_call, args, 6);
+  LLVMBuildRet(B, r);
+  LLVMDisposeBuilder(B);
+  *wrapper_out = W;
+
+  LLVMMetadataRef ops[3] = {LLVMMDStringInContext2(C, name, nlen),
+                            LLVMValueAsMetadata(W), LLVMValueAsMetadata(desc)};
+  LLVMAddNamedMetadataOperand(
+      M, FF_CALLEES_MD, LLVMMetadataAsValue(C, LLVMMDNodeInContext2(C, ops, 3)));
+}
+
+int faasfuse_prepare_callee(LLVMModuleRef M, const char *name, char *err,
+                            size_t errlen) {
+  LLVMValueRef fns[FF_NABI];
+  char msg[512];
+
+  if (faasfuse_check_name(name, strlen(name), msg, sizeof msg) != 0) {
+    ff_error(err, errlen, "faasfuse-callee: %s", msg);
+    return -1;
+  }
+  if (LLVMGetNamedMetadataNumOperands(M, FF_CALLEES_MD) > 0 ||
+      LLVMGetNamedMetadataNumOperands(M, FF_FUSED_MD) > 0) {
+    ff_error(err, errlen,
+             "faasfuse-callee<%s>: the module is already prepared or fused "
+             "(it has !%s)", name,
+             LLVMGetNamedMetadataNumOperands(M, FF_FUSED_MD) > 0 ? FF_FUSED_MD
+                                                                 : FF_CALLEES_MD);
+    return -1;
+  }
+  if (ff_find_abi(M, fns, msg, sizeof msg) != 0) {
+    ff_error(err, errlen, "faasfuse-callee<%s>: %s", name, msg);
+    return -1;
+  }
+
+  for (int i = 0; i < FF_NABI; i++) {
+    char sym[FAASFUSE_NAME_MAX + 64];
+    if (fns[i] == NULL)
+      continue;
+    snprintf(sym, sizeof sym, "__faasfuse.%s.%s", name, ff_abi_names[i]);
+    LLVMSetValueName2(fns[i], sym, strlen(sym));
+    make_internal(fns[i]);
+  }
+  for (LLVMValueRef F = LLVMGetFirstFunction(M); F; F = LLVMGetNextFunction(F))
+    internalize_definition(F);
+  for (LLVMValueRef G = LLVMGetFirstGlobal(M); G; G = LLVMGetNextGlobal(G))
+    internalize_definition(G);
+  for (LLVMValueRef A = LLVMGetFirstGlobalAlias(M); A; A = LLVMGetNextGlobalAlias(A))
+    internalize_definition(A);
+
+  LLVMValueRef wrapper, desc;
+  ff_emit_callee(M, name, fns, &wrapper, &desc);
+  return 0;
+}

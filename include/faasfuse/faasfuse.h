@@ -1,0 +1,71 @@
+/*
+ * The faasfuse pass core: C over LLVM-C, driven by pass/plugin_shim.cpp (or
+ * by any other host that has an LLVMModuleRef).
+ *
+ *   faasfuse_prepare_callee()  what `opt -passes='faasfuse-callee<Bar>'` does
+ *   faasfuse_fuse_module()     what `opt -passes='faasfuse<...>'` does
+ *
+ * Both return 0 on success; on failure they write one line to `err` (no
+ * newline) and return -1, leaving the module unchanged where they can
+ * (checks come before changes).
+ */
+#ifndef FAASFUSE_FAASFUSE_H
+#define FAASFUSE_FAASFUSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <llvm-c/Core.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Longest Nightcore function name faasfuse accepts. */
+#define FAASFUSE_NAME_MAX 255
+
+enum faasfuse_remark_kind {
+  FAASFUSE_REMARK_PASSED, /* a call site fused (-pass-remarks=faasfuse) */
+  FAASFUSE_REMARK_MISSED, /* a call site left as an RPC (-pass-remarks-missed) */
+  FAASFUSE_REMARK_ANALYSIS
+};
+
+/* What the host provides: where remarks go. `at` is an instruction or a
+ * function; `name` a short CamelCase remark name. */
+struct faasfuse_host {
+  void (*remark)(void *opaque, enum faasfuse_remark_kind kind, LLVMValueRef at,
+                 const char *name, const char *message);
+  void *opaque;
+};
+
+struct faasfuse_link {
+  char name[FAASFUSE_NAME_MAX + 1];
+  char *path;
+};
+
+struct faasfuse_options {
+  char entry_name[FAASFUSE_NAME_MAX + 1]; /* "" when not given */
+  struct faasfuse_link *links;
+  size_t nlinks;
+  bool no_dynamic;
+};
+
+/* Parses `entry=NAME;link=NAME:PATH;no-dynamic` (any order, any subset). */
+int faasfuse_parse_options(const char *params, struct faasfuse_options *opts,
+                           char *err, size_t errlen);
+void faasfuse_free_options(struct faasfuse_options *opts);
+
+/* 0 if `name` is a valid Nightcore function name ([0-9A-Za-z]+). */
+int faasfuse_check_name(const char *name, size_t len, char *err, size_t errlen);
+
+int faasfuse_prepare_callee(LLVMModuleRef M, const char *name, char *err,
+                            size_t errlen);
+int faasfuse_fuse_module(LLVMModuleRef M, const struct faasfuse_options *opts,
+                         const struct faasfuse_host *host, char *err,
+                         size_t errlen);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,100 @@
+/* Shared between the files of the pass core; not a public interface. */
+#ifndef FAASFUSE_INTERNAL_H
+#define FAASFUSE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <bsd/sys/queue.h>
+#include <bsd/sys/tree.h>
+#include <llvm-c/Core.h>
+
+#include "faasfuse/faasfuse.h"
+#include "faasfuse/runtime.h"
+
+/* Symbols the pass creates. A callee NAME gets:
+ *   __faasfuse_callee_NAME      its wrapper (the direct-call target)
+ *   __faasfuse_desc_NAME        its struct faasfuse_callee descriptor
+ *   __faasfuse.NAME.faas_*      its renamed ABI functions
+ * and a node {!"NAME", wrapper, descriptor} in !faasfuse.callees. */
+#define FF_WRAPPER_PREFIX "__faasfuse_callee_"
+#define FF_DESC_PREFIX "__faasfuse_desc_"
+#define FF_CALLEES_MD "faasfuse.callees"
+#define FF_FUSED_MD "faasfuse.fused"
+#define FF_ENTRY_TAG "entry"
+
+/* The four functions a Nightcore library exports, in descriptor order. */
+enum ff_abi { FF_INIT, FF_CREATE, FF_DESTROY, FF_CALL, FF_NABI };
+extern const char *const ff_abi_names[FF_NABI];
+
+/* diagnostics.c */
+void ff_error(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void ff_remark(const struct faasfuse_host *host, enum faasfuse_remark_kind kind,
+               LLVMValueRef at, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/* Quotes a name for a message: printable ASCII as is, the rest as \xx. */
+void ff_quote(char *dst, size_t dstlen, const char *s, size_t len);
+
+/* prepare_callee.c */
+/* Finds the module's external definitions of the four ABI functions
+ * (NULL where absent) and checks their types. */
+int ff_find_abi(LLVMModuleRef M, LLVMValueRef fns[FF_NABI], char *err,
+                size_t errlen);
+/* Emits the descriptor and the wrapper of a merged function whose ABI
+ * functions are `fns` (already renamed), and records it in !faasfuse.callees. */
+void ff_emit_callee(LLVMModuleRef M, const char *name, LLVMValueRef fns[FF_NABI],
+                    LLVMValueRef *wrapper, LLVMValueRef *desc);
+/* The module's byte pointer type, `ptr` or `i8*`. */
+LLVMTypeRef ff_i8p(LLVMModuleRef M);
+
+/* find_call_sites.c */
+struct ff_callee {
+  RB_ENTRY(ff_callee) link;
+  char name[FAASFUSE_NAME_MAX + 1];
+  LLVMValueRef wrapper;
+  LLVMValueRef desc;
+};
+RB_HEAD(ff_callee_tree, ff_callee);
+int ff_callee_cmp(struct ff_callee *a, struct ff_callee *b);
+RB_PROTOTYPE(ff_callee_tree, ff_callee, link, ff_callee_cmp)
+
+struct ff_site {
+  TAILQ_ENTRY(ff_site) link;
+  LLVMValueRef inst;       /* the call or invoke */
+  bool known_nightcore;    /* calls __faasfuse_invoke itself: no guard needed */
+  bool name_is_constant;
+  char *name;              /* the constant name (malloc'd), when constant */
+  size_t name_len;
+  const char *why_dynamic; /* when not constant: why, for the remark */
+};
+TAILQ_HEAD(ff_site_list, ff_site);
+
+/* Reads !faasfuse.callees into `tree`; fails on a duplicate NAME. */
+int ff_read_callees(LLVMModuleRef M, struct ff_callee_tree *tree, char *err,
+                    size_t errlen);
+void ff_free_callees(struct ff_callee_tree *tree);
+struct ff_callee *ff_lookup_callee(struct ff_callee_tree *tree, const char *name,
+                                   size_t len);
+/* Every call/invoke that may go through Nightcore's invoke_func_fn. */
+void ff_find_call_sites(LLVMModuleRef M, struct ff_site_list *sites);
+void ff_free_sites(struct ff_site_list *sites);
+
+/* rewrite_call_sites.c */
+/* Replaces the site by `fp == __faasfuse_invoke ? wrapper(...) : fp(...)`. */
+void ff_rewrite_site(LLVMModuleRef M, struct ff_site *site, LLVMValueRef wrapper,
+                     LLVMValueRef rt_invoke);
+
+/* instrument_entry.c */
+int ff_instrument_entry(LLVMModuleRef M, const char *entry_name,
+                        struct ff_callee_tree *callees, char *err, size_t errlen);
+
+/* link_runtime.c */
+int ff_link_callees(LLVMModuleRef M, const struct faasfuse_options *opts,
+                    char *err, size_t errlen);
+int ff_link_runtime(LLVMModuleRef M, char *err, size_t errlen);
+/* Gives every symbol faasfuse added internal linkage: the merged library
+ * exports only what the caller exported. */
+void ff_internalize_fused(LLVMModuleRef M);
+
+#endif
