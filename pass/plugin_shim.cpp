@@ -15,8 +15,10 @@
 #include "llvm/IR/PassManager.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/ErrorHandling.h"
+#include "llvm/Support/Signals.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cstdlib>
 #include <string>
 
 extern "C" {
@@ -31,9 +33,22 @@ namespace {
 
 const char PassName[] = "faasfuse";
 
-// Ends the run with one line and exit code 1: no crash, no stack dump.
+// Ends the run with one line and exit code 1: no crash, no stack dump
+// (report_fatal_error aborts with a stack dump on LLVM 14 whatever it is
+// told). Output files opt registered for removal are removed.
 [[noreturn]] void fail(const char *msg) {
-  report_fatal_error(Twine(msg), /*gen_crash_diag=*/false);
+  errs() << "error: " << msg << "\n";
+  errs().flush();
+  sys::RunInterruptHandlers();
+  std::exit(1);
+}
+
+// Errors found while running on a module go through the module's context:
+// opt prints "error: ..." and exits 1; clang reports it as a diagnostic.
+// Output files registered for removal go first: an error leaves none behind.
+void failIn(Module &M, const char *msg) {
+  sys::RunInterruptHandlers();
+  M.getContext().emitError(msg);
 }
 
 void emitRemark(void *, faasfuse_remark_kind kind, LLVMValueRef at,
@@ -59,8 +74,10 @@ struct PrepareCalleePass : PassInfoMixin<PrepareCalleePass> {
   std::string Name;
   PreservedAnalyses run(Module &M, ModuleAnalysisManager &) {
     char err[1024];
-    if (faasfuse_prepare_callee(wrap(&M), Name.c_str(), err, sizeof err) != 0)
-      fail(err);
+    if (faasfuse_prepare_callee(wrap(&M), Name.c_str(), err, sizeof err) != 0) {
+      failIn(M, err);
+      return PreservedAnalyses::all();
+    }
     return PreservedAnalyses::none();
   }
   static bool isRequired() { return true; }
@@ -72,12 +89,16 @@ struct FuseModulePass : PassInfoMixin<FuseModulePass> {
     char err[1024];
     faasfuse_options opts;
     faasfuse_host host = {emitRemark, nullptr};
-    if (faasfuse_parse_options(Params.c_str(), &opts, err, sizeof err) != 0)
-      fail(err);
+    if (faasfuse_parse_options(Params.c_str(), &opts, err, sizeof err) != 0) {
+      failIn(M, err);
+      return PreservedAnalyses::all();
+    }
     int rc = faasfuse_fuse_module(wrap(&M), &opts, &host, err, sizeof err);
     faasfuse_free_options(&opts);
-    if (rc != 0)
-      fail(err);
+    if (rc != 0) {
+      failIn(M, err);
+      return PreservedAnalyses::none();
+    }
     return PreservedAnalyses::none();
   }
   static bool isRequired() { return true; }

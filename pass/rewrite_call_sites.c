@@ -75,22 +75,26 @@ static void retarget_successor_phis(LLVMBuilderRef B, LLVMValueRef term,
   }
 }
 
+/* Moves `I` to the end of `dst`, keeping its name (the builder would
+ * otherwise rename it). */
+static void move_to(LLVMBuilderRef B, LLVMValueRef I, LLVMBasicBlockRef dst) {
+  size_t len;
+  const char *name = LLVMGetValueName2(I, &len);
+  char *saved = strndup(name, len);
+  LLVMInstructionRemoveFromParent(I);
+  LLVMPositionBuilderAtEnd(B, dst);
+  LLVMInsertIntoBuilderWithName(B, I, saved != NULL ? saved : "");
+  free(saved);
+}
+
 /* Moves every instruction after `I` in its block to the end of `dst`. */
 static void move_tail(LLVMBuilderRef B, LLVMValueRef I, LLVMBasicBlockRef dst) {
   LLVMValueRef N = LLVMGetNextInstruction(I);
-  LLVMPositionBuilderAtEnd(B, dst);
   while (N != NULL) {
     LLVMValueRef next = LLVMGetNextInstruction(N);
-    LLVMInstructionRemoveFromParent(N);
-    LLVMInsertIntoBuilder(B, N);
+    move_to(B, N, dst);
     N = next;
   }
-}
-
-static void move_to(LLVMBuilderRef B, LLVMValueRef I, LLVMBasicBlockRef dst) {
-  LLVMInstructionRemoveFromParent(I);
-  LLVMPositionBuilderAtEnd(B, dst);
-  LLVMInsertIntoBuilder(B, I);
 }
 
 static LLVMBasicBlockRef new_block_after(LLVMContextRef C, LLVMValueRef F,

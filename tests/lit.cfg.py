@@ -43,6 +43,10 @@ sub("%srcroot", config.faasfuse_src_root)
 sub("%objroot", config.faasfuse_obj_root)
 sub("%rtinc", os.path.join(config.faasfuse_src_root, "include"))
 
+# Flags that make a tool of the LLVM under test read and write opaque
+# pointers (`ptr`): LLVM 14 needs to be told; 15 and later do it by default.
+sub("%opaque", "-opaque-pointers" if int(v) < 15 else "")
+
 # Features for REQUIRES/UNSUPPORTED lines.
 config.available_features.add("llvm" + v)
 if int(v) < 17:
