@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <llvm-c/BitReader.h>
+#include <llvm-c/IRReader.h>
 #include <llvm-c/Linker.h>
 
 #include "faasfuse_internal.h"
@@ -46,13 +47,13 @@ int ff_link_callees(LLVMModuleRef M, const struct faasfuse_options *opts,
       LLVMDisposeMessage(msg);
       return -1;
     }
-    LLVMModuleRef callee = parse_bitcode(C, buf, &msg);
-    LLVMDisposeMemoryBuffer(buf);
-    if (callee == NULL) {
+    /* Bitcode or textual IR; LLVMParseIRInContext owns the buffer. */
+    LLVMModuleRef callee = NULL;
+    if (LLVMParseIRInContext(C, buf, &callee, &msg)) {
       ff_error(err, errlen,
-               "link=%s:%s: not bitcode this LLVM (%d) can read: %s", l->name,
+               "link=%s:%s: not IR this LLVM (%d) can read: %s", l->name,
                l->path, LLVM_VERSION_MAJOR, msg ? msg : "unknown error");
-      free(msg);
+      LLVMDisposeMessage(msg);
       return -1;
     }
     if (faasfuse_prepare_callee(callee, l->name, why, sizeof why) != 0) {
