@@ -132,20 +132,104 @@ int faasfuse_parse_options(const char *params, struct faasfuse_options *opts,
   return 0;
 }
 
-static void remark_site(const struct faasfuse_host *host, struct ff_site *s,
-                        bool fused, const char *why) {
-  char q[96] = "";
-  if (s->name_is_constant)
-    ff_quote(q, sizeof q, s->name, s->name_len);
-  if (fused)
-    ff_remark(host, FAASFUSE_REMARK_PASSED, s->inst, "Fused",
-              "fused call to '%s' into a direct call", q);
-  else if (s->name_is_constant)
-    ff_remark(host, FAASFUSE_REMARK_MISSED, s->inst, "NotMerged",
-              "call to '%s' stays an RPC: %s", q, why);
-  else
-    ff_remark(host, FAASFUSE_REMARK_MISSED, s->inst, "NameNotConstant",
-              "call stays an RPC: %s", why);
+/* "'Bar', 'Baz'" for a remark. */
+static void list_names(char *dst, size_t dstlen, const struct ff_site *s,
+                       struct ff_callee_tree *callees, bool merged) {
+  size_t o = 0;
+  dst[0] = '\0';
+  for (size_t i = 0; i < s->nnames && o + 8 < dstlen; i++) {
+    char q[96];
+    bool is_merged = ff_lookup_callee(callees, s->names[i].name, s->names[i].len) != NULL;
+    if (is_merged != merged)
+      continue;
+    ff_quote(q, sizeof q, s->names[i].name, s->names[i].len);
+    o += (size_t)snprintf(dst + o, dstlen - o, "%s'%s'", o ? ", " : "", q);
+  }
+}
+
+/* The dispatch table: descriptors sorted by name, for __faasfuse_dispatch. */
+static LLVMValueRef dispatch_table(LLVMModuleRef M, struct ff_callee_tree *callees,
+                                   unsigned *n) {
+  LLVMTypeRef i8p = ff_i8p(M);
+  LLVMValueRef elems[4096];
+  struct ff_callee *c;
+  *n = 0;
+  RB_FOREACH(c, ff_callee_tree, callees) {
+    if (*n == sizeof elems / sizeof elems[0])
+      break;
+    elems[(*n)++] = ff_const_ptr_cast(c->desc, i8p);
+  }
+  LLVMValueRef init = LLVMConstArray(i8p, elems, *n);
+  LLVMValueRef G = LLVMAddGlobal(M, LLVMTypeOf(init), "__faasfuse_dispatch_table");
+  LLVMSetInitializer(G, init);
+  LLVMSetGlobalConstant(G, 1);
+  LLVMSetLinkage(G, LLVMInternalLinkage);
+  return G;
+}
+
+/* Rewrites one site, or says why it stays an RPC. */
+static void fuse_site(LLVMModuleRef M, struct ff_site *s,
+                      struct ff_callee_tree *callees, struct ff_dispatch *dispatch,
+                      bool dynamic, LLVMValueRef rt_invoke,
+                      const struct faasfuse_host *host) {
+  struct ff_arm arms[64];
+  size_t narms = 0;
+  char merged[512], unmerged[512];
+
+  for (size_t i = 0; i < s->nnames && narms < 64; i++) {
+    struct ff_callee *c = ff_lookup_callee(callees, s->names[i].name, s->names[i].len);
+    if (c == NULL)
+      continue;
+    arms[narms].ptr = s->kind == FF_NAME_CONSTANT ? NULL : s->names[i].ptr;
+    arms[narms++].wrapper = c->wrapper;
+  }
+  switch (s->kind) {
+  case FF_NAME_CONSTANT:
+  case FF_NAME_CHOICE:
+    list_names(merged, sizeof merged, s, callees, true);
+    list_names(unmerged, sizeof unmerged, s, callees, false);
+    if (narms == 0) {
+      ff_remark(host, FAASFUSE_REMARK_MISSED, s->inst, "NotMerged",
+                "call to %s%s stays an RPC: no function of %s name is merged",
+                s->kind == FF_NAME_CHOICE ? "one of " : "", unmerged,
+                s->nnames > 1 ? "those" : "that");
+      return;
+    }
+    if (s->kind == FF_NAME_CONSTANT)
+      ff_remark(host, FAASFUSE_REMARK_PASSED, s->inst, "Fused",
+                "fused call to %s into a direct call", merged);
+    else
+      ff_remark(host, FAASFUSE_REMARK_PASSED, s->inst, "FusedChoice",
+                "fused call to one of %s into direct calls chosen by pointer "
+                "comparison%s%s%s", merged, *unmerged ? " (" : "", unmerged,
+                *unmerged ? " stay RPCs)" : "");
+    ff_rewrite_site(M, s, arms, narms, NULL, rt_invoke);
+    return;
+  case FF_NAME_INVALID:
+    ff_remark(host, FAASFUSE_REMARK_MISSED, s->inst, "NameNotString",
+              "call stays an RPC: %s", s->why_dynamic);
+    return;
+  case FF_NAME_DYNAMIC:
+    if (!dynamic) {
+      ff_remark(host, FAASFUSE_REMARK_MISSED, s->inst, "NameNotConstant",
+                "call stays an RPC: %s (run-time dispatch is off: no-dynamic)",
+                s->why_dynamic);
+      return;
+    }
+    if (dispatch->fn == NULL) {
+      ff_remark(host, FAASFUSE_REMARK_MISSED, s->inst, "NameNotConstant",
+                "call stays an RPC: %s (this runtime has no dispatch)", s->why_dynamic);
+      return;
+    }
+    if (dispatch->table == NULL)
+      dispatch->table = dispatch_table(M, callees, &dispatch->ntable);
+    ff_remark(host, FAASFUSE_REMARK_PASSED, s->inst, "FusedDispatch",
+              "call with a run-time name (%s) dispatches to the %u merged "
+              "function(s) by name, other names stay RPCs", s->why_dynamic,
+              dispatch->ntable);
+    ff_rewrite_site(M, s, NULL, 0, dispatch, rt_invoke);
+    return;
+  }
 }
 
 int faasfuse_fuse_module(LLVMModuleRef M, const struct faasfuse_options *opts,
@@ -183,7 +267,8 @@ int faasfuse_fuse_module(LLVMModuleRef M, const struct faasfuse_options *opts,
     ff_find_call_sites(M, &sites);
     struct ff_site *s;
     TAILQ_FOREACH(s, &sites, link)
-      remark_site(host, s, false, "no callee is merged into this module");
+      ff_remark(host, FAASFUSE_REMARK_MISSED, s->inst, "NothingMerged",
+                "call stays an RPC: no function is merged into this module");
     rc = 0;
     goto out;
   }
@@ -193,21 +278,11 @@ int faasfuse_fuse_module(LLVMModuleRef M, const struct faasfuse_options *opts,
     goto out;
 
   LLVMValueRef rt_invoke = LLVMGetNamedFunction(M, FAASFUSE_RT_INVOKE);
+  struct ff_dispatch dispatch = {LLVMGetNamedFunction(M, FAASFUSE_RT_DISPATCH), NULL, 0};
   ff_find_call_sites(M, &sites);
   struct ff_site *s;
-  TAILQ_FOREACH(s, &sites, link) {
-    struct ff_callee *c = NULL;
-    if (s->name_is_constant)
-      c = ff_lookup_callee(&callees, s->name, s->name_len);
-    if (c != NULL) {
-      remark_site(host, s, true, NULL);
-      ff_rewrite_site(M, s, c->wrapper, rt_invoke);
-    } else if (s->name_is_constant) {
-      remark_site(host, s, false, "no function of that name is merged");
-    } else {
-      remark_site(host, s, false, s->why_dynamic);
-    }
-  }
+  TAILQ_FOREACH(s, &sites, link)
+    fuse_site(M, s, &callees, &dispatch, !opts->no_dynamic, rt_invoke, host);
 
   ff_internalize_fused(M);
   LLVMContextRef C = LLVMGetModuleContext(M);

@@ -59,14 +59,36 @@ RB_HEAD(ff_callee_tree, ff_callee);
 int ff_callee_cmp(struct ff_callee *a, struct ff_callee *b);
 RB_PROTOTYPE(ff_callee_tree, ff_callee, link, ff_callee_cmp)
 
+/* One value the name argument may hold: a constant pointer into a
+ * constant string, and the string it points at. */
+struct ff_name {
+  LLVMValueRef ptr;
+  char *name; /* malloc'd, NUL-terminated; may hold no NUL before name_len */
+  size_t len;
+};
+
+enum ff_name_kind {
+  FF_NAME_CONSTANT, /* the argument is a constant string: names[0] */
+  FF_NAME_CHOICE,   /* the argument is one of names[] on the paths seen */
+  FF_NAME_DYNAMIC,  /* known only at run time */
+  FF_NAME_INVALID   /* a constant that is not a C string: left alone */
+};
+
 struct ff_site {
   TAILQ_ENTRY(ff_site) link;
   LLVMValueRef inst;       /* the call or invoke */
-  bool known_nightcore;    /* calls __faasfuse_invoke itself: no guard needed */
-  bool name_is_constant;
-  char *name;              /* the constant name (malloc'd), when constant */
-  size_t name_len;
-  const char *why_dynamic; /* when not constant: why, for the remark */
+  bool known_nightcore;    /* calls __faasfuse_invoke itself */
+  enum ff_name_kind kind;
+  struct ff_name *names;
+  size_t nnames;
+  const char *why_dynamic; /* when dynamic: why, for the remark */
+};
+
+/* One way out of a rewritten site: when the name argument equals `ptr`
+ * (or always, for NULL), call `wrapper`. */
+struct ff_arm {
+  LLVMValueRef ptr;
+  LLVMValueRef wrapper;
 };
 TAILQ_HEAD(ff_site_list, ff_site);
 
@@ -81,9 +103,20 @@ void ff_find_call_sites(LLVMModuleRef M, struct ff_site_list *sites);
 void ff_free_sites(struct ff_site_list *sites);
 
 /* rewrite_call_sites.c */
-/* Replaces the site by `fp == __faasfuse_invoke ? wrapper(...) : fp(...)`. */
-void ff_rewrite_site(LLVMModuleRef M, struct ff_site *site, LLVMValueRef wrapper,
-                     LLVMValueRef rt_invoke);
+/* Replaces the site by
+ *   fp != __faasfuse_invoke          ? fp(...)          (unchanged)
+ *   : name == arms[0].ptr            ? arms[0].wrapper(...)
+ *   : ...
+ *   : dispatch ? __faasfuse_dispatch(table, ntable, ctx, name, ...) : fp(...)
+ * An arm whose ptr is NULL is taken unconditionally. */
+struct ff_dispatch {
+  LLVMValueRef fn;    /* __faasfuse_dispatch, or NULL: misses stay RPCs */
+  LLVMValueRef table; /* sorted array of descriptor pointers */
+  unsigned ntable;
+};
+void ff_rewrite_site(LLVMModuleRef M, struct ff_site *site,
+                     const struct ff_arm *arms, size_t narms,
+                     const struct ff_dispatch *dispatch, LLVMValueRef rt_invoke);
 
 /* instrument_entry.c */
 int ff_instrument_entry(LLVMModuleRef M, const char *entry_name,

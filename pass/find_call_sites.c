@@ -195,7 +195,7 @@ static const char *global_bytes(LLVMValueRef G, size_t *len, bool *all_zero) {
   return LLVMGetAsString(init, len);
 }
 
-/* Resolves the name argument to a constant C string, or says why not. */
+/* Resolves a constant pointer to the C string it points at, or says why not. */
 static bool resolve_name(LLVMValueRef V, LLVMTargetDataRef TD, char **name,
                          size_t *name_len, const char **why) {
   long long off = 0;
@@ -236,6 +236,183 @@ static bool resolve_name(LLVMValueRef V, LLVMTargetDataRef TD, char **name,
   memcpy(*name, start, *name_len);
   (*name)[*name_len] = '\0';
   return true;
+}
+
+/* ---- names that are one of a few constants -------------------------------
+ * The rewrite compares the name pointer against each candidate and falls
+ * back to the original call on no match, so a candidate set only has to be
+ * right about each member, not complete: completeness only saves work. */
+
+#define FF_MAX_CANDIDATES 64
+#define FF_MAX_DEPTH 8
+
+struct candidates {
+  LLVMValueRef v[FF_MAX_CANDIDATES];
+  size_t n;
+  LLVMValueRef seen[64]; /* PHIs and loads visited, against cycles */
+  size_t nseen;
+};
+
+static bool add_candidate(struct candidates *c, LLVMValueRef V) {
+  for (size_t i = 0; i < c->n; i++)
+    if (c->v[i] == V)
+      return true;
+  if (c->n == FF_MAX_CANDIDATES)
+    return false;
+  c->v[c->n++] = V;
+  return true;
+}
+
+static bool visit_once(struct candidates *c, LLVMValueRef V) {
+  for (size_t i = 0; i < c->nseen; i++)
+    if (c->seen[i] == V)
+      return false;
+  if (c->nseen < sizeof c->seen / sizeof c->seen[0])
+    c->seen[c->nseen++] = V;
+  return true;
+}
+
+static bool collect(LLVMValueRef V, struct candidates *c, int depth);
+
+static bool is_intrinsic_call(LLVMValueRef U) {
+  if (!LLVMIsACallInst(U))
+    return false;
+  LLVMValueRef F = LLVMGetCalledValue(U);
+  return LLVMIsAFunction(F) && LLVMGetIntrinsicID(F) != 0;
+}
+
+/* A local `const char *name = "Bar";` at -O0: an alloca that is only loaded,
+ * stored to, and marked by intrinsics (lifetime, debug) holds one of the
+ * values stored to it. */
+static bool collect_from_alloca(LLVMValueRef A, struct candidates *c, int depth) {
+  for (LLVMUseRef U = LLVMGetFirstUse(A); U; U = LLVMGetNextUse(U)) {
+    LLVMValueRef user = LLVMGetUser(U);
+    if (LLVMIsALoadInst(user) || is_intrinsic_call(user))
+      continue;
+    if (LLVMIsAStoreInst(user) && LLVMGetOperand(user, 1) == A &&
+        LLVMGetOperand(user, 0) != A) {
+      if (!collect(LLVMGetOperand(user, 0), c, depth + 1))
+        return false;
+      continue;
+    }
+    return false; /* the address escapes: anything may be written */
+  }
+  return true;
+}
+
+/* `static const char *name = "Bar";` never written: every use is a load. */
+static bool collect_from_unwritten_global(LLVMValueRef G, struct candidates *c,
+                                          int depth) {
+  LLVMLinkage L = LLVMGetLinkage(G);
+  if (LLVMIsDeclaration(G) || (L != LLVMInternalLinkage && L != LLVMPrivateLinkage))
+    return false;
+  for (LLVMUseRef U = LLVMGetFirstUse(G); U; U = LLVMGetNextUse(U))
+    if (!LLVMIsALoadInst(LLVMGetUser(U)))
+      return false;
+  return collect(LLVMGetInitializer(G), c, depth + 1);
+}
+
+/* `static const char *const names[] = {"Bar", "Baz"}; names[i]`: any element. */
+static bool collect_from_constant_table(LLVMValueRef G, struct candidates *c,
+                                        int depth) {
+  LLVMValueRef init = LLVMGetInitializer(G);
+  if (init == NULL || LLVMGetTypeKind(LLVMTypeOf(init)) != LLVMArrayTypeKind)
+    return false;
+  unsigned n = LLVMGetArrayLength(LLVMTypeOf(init));
+  if (LLVMIsAConstantAggregateZero(init))
+    return false;
+  for (unsigned i = 0; i < n; i++) {
+    LLVMValueRef e = LLVMGetOperand(init, i);
+    if (e == NULL || !collect(e, c, depth + 1))
+      return false;
+  }
+  return true;
+}
+
+static bool collect_from_load(LLVMValueRef L, struct candidates *c, int depth) {
+  LLVMValueRef P = strip_casts(LLVMGetOperand(L, 0));
+  if (LLVMGetVolatile(L))
+    return false;
+  if (LLVMIsAAllocaInst(P))
+    return collect_from_alloca(P, c, depth);
+  if (LLVMIsAGlobalVariable(P)) {
+    if (LLVMIsGlobalConstant(P) && !LLVMIsDeclaration(P))
+      return collect(LLVMGetInitializer(P), c, depth + 1);
+    return collect_from_unwritten_global(P, c, depth);
+  }
+  if (is_gep(P)) {
+    LLVMValueRef G = strip_casts(LLVMGetOperand(P, 0));
+    if (LLVMIsAGlobalVariable(G) && LLVMIsGlobalConstant(G) && !LLVMIsDeclaration(G))
+      return collect_from_constant_table(G, c, depth);
+  }
+  return false;
+}
+
+static bool collect(LLVMValueRef V, struct candidates *c, int depth) {
+  if (depth > FF_MAX_DEPTH)
+    return false;
+  V = strip_casts(V);
+  if (LLVMIsAConstant(V)) {
+    if (LLVMIsAGlobalValue(V) || LLVMIsAConstantExpr(V))
+      return add_candidate(c, V);
+    return false; /* null, undef, an integer... */
+  }
+  if (LLVMIsASelectInst(V))
+    return collect(LLVMGetOperand(V, 1), c, depth + 1) &&
+           collect(LLVMGetOperand(V, 2), c, depth + 1);
+  if (LLVMIsAPHINode(V)) {
+    if (!visit_once(c, V))
+      return true;
+    for (unsigned i = 0; i < LLVMCountIncoming(V); i++)
+      if (!collect(LLVMGetIncomingValue(V, i), c, depth + 1))
+        return false;
+    return true;
+  }
+  if (LLVMIsALoadInst(V)) {
+    if (!visit_once(c, V))
+      return true;
+    return collect_from_load(V, c, depth);
+  }
+  return false;
+}
+
+static void free_names(struct ff_site *s) {
+  for (size_t i = 0; i < s->nnames; i++)
+    free(s->names[i].name);
+  free(s->names);
+  s->names = NULL;
+  s->nnames = 0;
+}
+
+/* Classifies the name argument of a site. */
+static void classify_name(struct ff_site *s, LLVMTargetDataRef TD) {
+  LLVMValueRef arg = LLVMGetOperand(s->inst, 1);
+  struct candidates c = {.n = 0, .nseen = 0};
+  const char *why = NULL;
+  bool constant = LLVMIsAConstant(strip_casts(arg)) != NULL;
+
+  s->kind = FF_NAME_DYNAMIC;
+  s->why_dynamic = "the name is not a constant string";
+  if (!collect(arg, &c, 0) || c.n == 0)
+    return;
+  s->names = calloc(c.n, sizeof *s->names);
+  if (s->names == NULL)
+    return;
+  for (size_t i = 0; i < c.n; i++) {
+    struct ff_name *n = &s->names[s->nnames];
+    if (!resolve_name(c.v[i], TD, &n->name, &n->len, &why)) {
+      free_names(s);
+      s->why_dynamic = why;
+      /* A constant that is no C string is no name to look up either. */
+      if (constant)
+        s->kind = FF_NAME_INVALID;
+      return;
+    }
+    n->ptr = c.v[i];
+    s->nnames++;
+  }
+  s->kind = constant && c.n == 1 ? FF_NAME_CONSTANT : FF_NAME_CHOICE;
+  s->why_dynamic = NULL;
 }
 
 static struct ff_site *site_for(LLVMValueRef I) {
@@ -280,8 +457,7 @@ void ff_find_call_sites(LLVMModuleRef M, struct ff_site_list *sites) {
         struct ff_site *s = site_for(I);
         if (s == NULL)
           continue;
-        s->name_is_constant = resolve_name(LLVMGetOperand(I, 1), TD, &s->name,
-                                           &s->name_len, &s->why_dynamic);
+        classify_name(s, TD);
         TAILQ_INSERT_TAIL(sites, s, link);
       }
   }
@@ -292,7 +468,7 @@ void ff_free_sites(struct ff_site_list *sites) {
   struct ff_site *s;
   while ((s = TAILQ_FIRST(sites)) != NULL) {
     TAILQ_REMOVE(sites, s, link);
-    free(s->name);
+    free_names(s);
     free(s);
   }
 }

@@ -104,19 +104,58 @@ static LLVMBasicBlockRef new_block_after(LLVMContextRef C, LLVMValueRef F,
   return BB;
 }
 
-void ff_rewrite_site(LLVMModuleRef M, struct ff_site *site, LLVMValueRef wrapper,
-                     LLVMValueRef rt_invoke) {
+/* Builds `call wrapper(ctx, in, len, out, outlen)` from the site's operands. */
+static LLVMValueRef build_wrapper_call(LLVMBuilderRef B, LLVMValueRef I,
+                                       LLVMValueRef wrapper) {
+  static const unsigned from_arg[5] = {0, 2, 3, 4, 5};
+  LLVMTypeRef WT = LLVMGlobalGetValueType(wrapper);
+  LLVMTypeRef P[5];
+  LLVMValueRef args[5];
+  LLVMGetParamTypes(WT, P);
+  for (int i = 0; i < 5; i++) {
+    args[i] = LLVMGetOperand(I, from_arg[i]);
+    if (LLVMTypeOf(args[i]) != P[i])
+      args[i] = LLVMBuildPointerCast(B, args[i], P[i], "");
+  }
+  return LLVMBuildCall2(B, WT, wrapper, args, 5, "faasfuse.r");
+}
+
+/* Builds `call __faasfuse_dispatch(table, n, ctx, name, in, len, out, outlen)`. */
+static LLVMValueRef build_dispatch_call(LLVMBuilderRef B, LLVMValueRef I,
+                                        const struct ff_dispatch *d) {
+  LLVMTypeRef FT = LLVMGlobalGetValueType(d->fn);
+  LLVMTypeRef P[8];
+  LLVMValueRef args[8];
+  LLVMGetParamTypes(FT, P);
+  args[0] = ff_const_ptr_cast(d->table, P[0]);
+  args[1] = LLVMConstInt(P[1], d->ntable, 0);
+  for (int i = 0; i < 6; i++)
+    args[2 + i] = LLVMGetOperand(I, (unsigned)i);
+  for (int i = 2; i < 8; i++)
+    if (LLVMTypeOf(args[i]) != P[i])
+      args[i] = LLVMBuildPointerCast(B, args[i], P[i], "");
+  return LLVMBuildCall2(B, FT, d->fn, args, 8, "faasfuse.r");
+}
+
+void ff_rewrite_site(LLVMModuleRef M, struct ff_site *site,
+                     const struct ff_arm *arms, size_t narms,
+                     const struct ff_dispatch *dispatch, LLVMValueRef rt_invoke) {
   LLVMContextRef C = LLVMGetModuleContext(M);
   LLVMValueRef I = site->inst;
   LLVMBasicBlockRef BB = LLVMGetInstructionParent(I);
   LLVMValueRef F = LLVMGetBasicBlockParent(BB);
   LLVMValueRef fp = LLVMGetCalledValue(I);
+  LLVMValueRef name = LLVMGetOperand(I, 1);
   bool is_invoke = LLVMIsAInvokeInst(I) != NULL;
   LLVMBuilderRef B = LLVMCreateBuilderInContext(C);
   LLVMMetadataRef loc = LLVMInstructionGetDebugLoc(I);
+  size_t nin = 0, cap = narms + 2;
+  LLVMValueRef *in_vals = malloc(cap * sizeof *in_vals);
+  LLVMBasicBlockRef *in_blocks = malloc(cap * sizeof *in_blocks);
+  if (in_vals == NULL || in_blocks == NULL)
+    abort(); /* out of memory inside LLVM: nothing sane to do */
 
-  LLVMBasicBlockRef fused = new_block_after(C, F, BB, "faasfuse.fused");
-  LLVMBasicBlockRef rpc = new_block_after(C, F, fused, "faasfuse.rpc");
+  LLVMBasicBlockRef rpc = new_block_after(C, F, BB, "faasfuse.rpc");
   LLVMBasicBlockRef join = new_block_after(C, F, rpc, "faasfuse.join");
 
   if (is_invoke) {
@@ -136,32 +175,53 @@ void ff_rewrite_site(LLVMModuleRef M, struct ff_site *site, LLVMValueRef wrapper
     LLVMPositionBuilderAtEnd(B, rpc);
     LLVMBuildBr(B, join);
   }
-
-  /* The guard. */
-  LLVMPositionBuilderAtEnd(B, BB);
   if (loc != NULL)
     LLVMSetCurrentDebugLocation2(B, loc);
+
+  /* The guard: only Nightcore's invoke, as the runtime handed it out. */
+  LLVMBasicBlockRef test = new_block_after(C, F, BB, "faasfuse.fused");
+  LLVMPositionBuilderAtEnd(B, BB);
   LLVMValueRef is_nc = LLVMBuildICmp(B, LLVMIntEQ, fp,
                                      ff_const_ptr_cast(rt_invoke, LLVMTypeOf(fp)),
                                      "faasfuse.is_nightcore");
-  LLVMBuildCondBr(B, is_nc, fused, rpc);
+  LLVMBuildCondBr(B, is_nc, test, rpc);
 
-  /* The direct call: the name argument (1) is dropped. */
-  LLVMPositionBuilderAtEnd(B, fused);
-  LLVMTypeRef WT = LLVMGlobalGetValueType(wrapper);
-  LLVMTypeRef P[5];
-  LLVMGetParamTypes(WT, P);
-  static const unsigned from_arg[5] = {0, 2, 3, 4, 5};
-  LLVMValueRef args[5];
-  for (int i = 0; i < 5; i++) {
-    args[i] = LLVMGetOperand(I, from_arg[i]);
-    if (LLVMTypeOf(args[i]) != P[i])
-      args[i] = LLVMBuildPointerCast(B, args[i], P[i], "");
+  /* One arm per merged name the argument may hold. */
+  LLVMBasicBlockRef after = test;
+  for (size_t i = 0; i < narms; i++) {
+    LLVMBasicBlockRef call_bb = test;
+    LLVMPositionBuilderAtEnd(B, test);
+    if (arms[i].ptr != NULL) {
+      call_bb = new_block_after(C, F, after, "faasfuse.call");
+      LLVMBasicBlockRef next = new_block_after(C, F, call_bb, "faasfuse.next");
+      LLVMValueRef same = LLVMBuildICmp(
+          B, LLVMIntEQ, name, ff_const_ptr_cast(arms[i].ptr, LLVMTypeOf(name)),
+          "faasfuse.is_name");
+      LLVMBuildCondBr(B, same, call_bb, next);
+      test = after = next;
+    }
+    LLVMPositionBuilderAtEnd(B, call_bb);
+    in_vals[nin] = build_wrapper_call(B, I, arms[i].wrapper);
+    in_blocks[nin++] = call_bb;
+    LLVMBuildBr(B, join);
+    if (arms[i].ptr == NULL) {
+      test = NULL; /* unconditional: nothing falls through */
+      break;
+    }
   }
-  LLVMValueRef r_fused = LLVMBuildCall2(B, WT, wrapper, args, 5, "faasfuse.r");
-  LLVMBuildBr(B, join);
+  /* No arm matched: dispatch on the bytes at run time, or stay an RPC. */
+  if (test != NULL) {
+    LLVMPositionBuilderAtEnd(B, test);
+    if (dispatch != NULL && dispatch->fn != NULL) {
+      in_vals[nin] = build_dispatch_call(B, I, dispatch);
+      in_blocks[nin++] = test;
+      LLVMBuildBr(B, join);
+    } else {
+      LLVMBuildBr(B, rpc);
+    }
+  }
 
-  /* Where the two paths meet. */
+  /* Where the paths meet. */
   LLVMValueRef first = LLVMGetFirstInstruction(join);
   if (first != NULL)
     LLVMPositionBuilderBefore(B, first);
@@ -169,8 +229,10 @@ void ff_rewrite_site(LLVMModuleRef M, struct ff_site *site, LLVMValueRef wrapper
     LLVMPositionBuilderAtEnd(B, join);
   LLVMValueRef phi = LLVMBuildPhi(B, LLVMTypeOf(I), "");
   LLVMReplaceAllUsesWith(I, phi);
-  LLVMValueRef vals[2] = {r_fused, I};
-  LLVMBasicBlockRef blocks[2] = {fused, rpc};
-  LLVMAddIncoming(phi, vals, blocks, 2);
+  in_vals[nin] = I;
+  in_blocks[nin++] = rpc;
+  LLVMAddIncoming(phi, in_vals, in_blocks, (unsigned)nin);
+  free(in_vals);
+  free(in_blocks);
   LLVMDisposeBuilder(B);
 }

@@ -37,6 +37,7 @@ struct faasfuse_callee {
 #define FAASFUSE_RT_INVOKE "__faasfuse_invoke"
 #define FAASFUSE_RT_APPEND "__faasfuse_append"
 #define FAASFUSE_RT_CALL "__faasfuse_call"
+#define FAASFUSE_RT_DISPATCH "__faasfuse_dispatch"
 #define FAASFUSE_RT_ENTRY_INIT "__faasfuse_entry_init"
 #define FAASFUSE_RT_ENTRY_CREATE "__faasfuse_entry_create"
 #define FAASFUSE_RT_ENTRY_DESTROY "__faasfuse_entry_destroy"
@@ -67,6 +68,16 @@ void __faasfuse_append(void *caller_context, const char *data, size_t length);
 int __faasfuse_call(struct faasfuse_callee *callee, void *caller_context,
                     const char *input, size_t input_length,
                     const char **output_data, size_t *output_length);
+
+/*
+ * A call whose callee is named only at run time: if `func_name` is the name
+ * of one of the `n` merged functions in `table` (sorted by strcmp), the
+ * same as __faasfuse_call on it; otherwise the RPC, __faasfuse_invoke.
+ */
+int __faasfuse_dispatch(struct faasfuse_callee *const *table, size_t n,
+                        void *caller_context, const char *func_name,
+                        const char *input, size_t input_length,
+                        const char **output_data, size_t *output_length);
 
 /* Bodies of the entry's exported ABI functions, around its original ones. */
 int __faasfuse_entry_init(struct faasfuse_callee *entry);
