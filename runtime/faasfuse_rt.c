@@ -1,1 +1,593 @@
-/* stub */ int __faasfuse_stub;
+/*
+ * The faasfuse runtime: what merged code calls at run time (API and rules
+ * in include/faasfuse/runtime.h, contract in shared/nightcore-contract.md).
+ *
+ * The pass links this file, as bitcode, into every merged module, so it may
+ * need only libc and libpthread, and everything but the API is static.
+ *
+ * Two kinds of context are handed out as caller_context:
+ *   - a ROOT, one per entry worker the host creates: it remembers the host's
+ *     caller_context and callbacks, and owns one pool of idle callee workers
+ *     per merged function (indexed by the descriptor's slot);
+ *   - a WORKER context, one per callee worker: it collects that worker's
+ *     output and points to the root it serves.
+ * Both start with struct rt_ctx, whose magic tells them apart.
+ *
+ * Per-root state is used by one thread at a time (Nightcore never calls one
+ * worker concurrently), so it takes no lock. Only once-per-process state
+ * (init, slots) and the list of roots per creating thread are shared.
+ */
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "faasfuse/runtime.h"
+
+/* Largest output a merged call may return: Nightcore sizes are int32.
+ * Overridable so that tests can reach the limit. */
+#ifndef FAASFUSE_RT_MAX_OUTPUT
+#define FAASFUSE_RT_MAX_OUTPUT ((size_t)INT32_MAX)
+#endif
+
+#define RT_LIKELY(x) __builtin_expect(!!(x), 1)
+#define RT_UNLIKELY(x) __builtin_expect(!!(x), 0)
+/* Keeps slow paths out of the inlined fast path of __faasfuse_call. */
+#define RT_COLD __attribute__((noinline, cold))
+
+enum {
+  RT_MAGIC_ROOT = 0x746f6f72,   /* "root" */
+  RT_MAGIC_WORKER = 0x6b726f77, /* "work" */
+};
+
+/* Values of faasfuse_callee.init_state. */
+enum { RT_INIT_NONE = 0, RT_INIT_OK = 1, RT_INIT_FAILED = 2 };
+
+/* First output buffer of a worker; grown by doubling. */
+#define RT_MIN_OUTPUT ((size_t)64)
+
+/* Output buffers are recycled per root: when a caller's call returns, up to
+ * RT_SPARE_BUFS of the outputs it held (those of at most RT_SPARE_MAX bytes)
+ * become the next outputs' buffers, so a merged call in steady state costs
+ * no malloc/free at all. Bounds the memory a root keeps: 16 x 16 KiB. */
+#define RT_SPARE_BUFS 16
+#define RT_SPARE_MAX ((size_t)16384)
+
+/* ---------------------------------------------------------------------- */
+/* Contexts                                                                */
+
+struct rt_buf {
+  char *p;
+  size_t cap;
+};
+
+/* Outputs of merged calls that a context received; they stay valid until
+ * that context's own call returns, and are released then. */
+struct rt_owned {
+  struct rt_buf *v;
+  size_t n, cap; /* capacity is kept across calls */
+};
+
+struct rt_root;
+struct rt_thread;
+
+/* What every caller_context the runtime hands out starts with. */
+struct rt_ctx {
+  uint32_t magic;
+  struct rt_root *root; /* the entry worker served; itself for a root */
+  struct rt_owned owned;
+};
+
+struct rt_worker {
+  struct rt_ctx ctx;
+  struct faasfuse_callee *callee;
+  void *handle; /* from callee->create */
+  struct rt_worker *next_idle; /* in root->idle[slot - 1] while idle */
+  struct rt_worker *next_all;  /* in root->all, for destruction */
+  char *buf;                   /* output of the running call */
+  size_t len, cap;             /* cap never exceeds FAASFUSE_RT_MAX_OUTPUT */
+  int failed; /* output too large or out of memory: the call fails */
+};
+
+struct rt_root {
+  struct rt_ctx ctx;
+  void *inner; /* the entry's own worker handle */
+  void *host_ctx;
+  faas_invoke_func_fn_t host_invoke;
+  faas_append_output_fn_t host_append;
+  struct rt_worker **idle; /* idle[slot - 1]: idle workers of one callee */
+  size_t nslots;
+  struct rt_worker *all; /* every callee worker of this root */
+  struct rt_buf spare[RT_SPARE_BUFS]; /* released outputs, for reuse */
+  unsigned nspare;
+  /* The creating thread's roots, so that its exit can free their workers. */
+  struct rt_thread *thread; /* NULL once unlinked */
+  struct rt_root *tprev, *tnext;
+};
+
+/* Roots created by one thread (the value of rt_key in that thread). */
+struct rt_thread {
+  struct rt_root *roots;
+};
+
+static int rt_is_ctx(const struct rt_ctx *c) {
+  return c != NULL && (c->magic == RT_MAGIC_ROOT || c->magic == RT_MAGIC_WORKER);
+}
+
+static RT_COLD int rt_owned_grow(struct rt_owned *o) {
+  size_t cap = o->cap ? o->cap * 2 : 16;
+  struct rt_buf *v = realloc(o->v, cap * sizeof *v);
+  if (v == NULL)
+    return -1;
+  o->v = v;
+  o->cap = cap;
+  return 0;
+}
+
+static inline int rt_owned_add(struct rt_owned *o, char *p, size_t cap) {
+  if (RT_UNLIKELY(o->n == o->cap) && rt_owned_grow(o) != 0)
+    return -1;
+  o->v[o->n].p = p;
+  o->v[o->n].cap = cap;
+  o->n++;
+  return 0;
+}
+
+/* The context's call returned: its outputs become spare buffers of its root,
+ * or are freed. */
+static inline void rt_owned_release(struct rt_ctx *c) {
+  struct rt_root *r = c->root;
+  while (c->owned.n > 0) {
+    struct rt_buf b = c->owned.v[--c->owned.n];
+    if (r->nspare < RT_SPARE_BUFS && b.cap <= RT_SPARE_MAX)
+      r->spare[r->nspare++] = b;
+    else
+      free(b.p);
+  }
+}
+
+static void rt_ctx_fini(struct rt_ctx *c) {
+  while (c->owned.n > 0)
+    free(c->owned.v[--c->owned.n].p);
+  free(c->owned.v);
+  c->magic = 0; /* a stale pointer then fails the magic check (usually) */
+}
+
+/* ---------------------------------------------------------------------- */
+/* Once per process: init and slots                                       */
+
+static pthread_mutex_t rt_init_lock = PTHREAD_MUTEX_INITIALIZER;
+static int32_t rt_slot_count; /* slots handed out so far (under the lock) */
+
+/* Init functions already run, with their result: a function reached through
+ * two descriptors (as the entry and by name) still initialises once. */
+struct rt_inited {
+  int (*init)(void);
+  int result;
+  struct rt_inited *next;
+};
+static struct rt_inited *rt_inited_list;
+
+static int rt_run_init_once(int (*init)(void)) {
+  for (struct rt_inited *i = rt_inited_list; i != NULL; i = i->next)
+    if (i->init == init)
+      return i->result;
+  int rc = init();
+  struct rt_inited *i = malloc(sizeof *i);
+  if (i != NULL) { /* without it, a second descriptor would init again */
+    i->init = init;
+    i->result = rc;
+    i->next = rt_inited_list;
+    rt_inited_list = i;
+  }
+  return rc;
+}
+
+/* Runs the descriptor's init once and gives it a slot. Returns the init's
+ * result the first time, 0 if it succeeded, -1 if it failed before. */
+static RT_COLD int rt_prepare(struct faasfuse_callee *c) {
+  pthread_mutex_lock(&rt_init_lock);
+  int32_t state = __atomic_load_n(&c->init_state, __ATOMIC_RELAXED);
+  int rc = state == RT_INIT_OK ? 0 : -1;
+  if (state == RT_INIT_NONE) {
+    rc = c->init != NULL ? rt_run_init_once(c->init) : 0;
+    if (c->slot == 0)
+      c->slot = ++rt_slot_count;
+    /* Publishes the slot with the state: the fast path reads both. */
+    __atomic_store_n(&c->init_state, rc == 0 ? RT_INIT_OK : RT_INIT_FAILED,
+                     __ATOMIC_RELEASE);
+  }
+  pthread_mutex_unlock(&rt_init_lock);
+  return rc;
+}
+
+static inline int rt_ready(struct faasfuse_callee *c) {
+  return RT_LIKELY(__atomic_load_n(&c->init_state, __ATOMIC_ACQUIRE) ==
+                   RT_INIT_OK) ||
+         rt_prepare(c) == 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Callee workers                                                          */
+
+static RT_COLD int rt_grow_pools(struct rt_root *r, size_t need) {
+  size_t n = r->nslots ? r->nslots : 8;
+  while (n < need)
+    n *= 2;
+  struct rt_worker **idle = realloc(r->idle, n * sizeof *idle);
+  if (idle == NULL)
+    return -1;
+  memset(idle + r->nslots, 0, (n - r->nslots) * sizeof *idle);
+  r->idle = idle;
+  r->nslots = n;
+  return 0;
+}
+
+static void rt_worker_free(struct rt_worker *w) {
+  rt_ctx_fini(&w->ctx);
+  free(w->buf);
+  free(w);
+}
+
+/* A new worker of callee for root, not yet in any idle pool; NULL (nothing
+ * kept) if create fails. */
+static RT_COLD struct rt_worker *rt_new_worker(struct rt_root *r,
+                                               struct faasfuse_callee *callee) {
+  if ((size_t)callee->slot > r->nslots &&
+      rt_grow_pools(r, (size_t)callee->slot) != 0)
+    return NULL;
+  struct rt_worker *w = calloc(1, sizeof *w);
+  if (w == NULL)
+    return NULL;
+  w->ctx.magic = RT_MAGIC_WORKER;
+  w->ctx.root = r;
+  w->callee = callee;
+  if (callee->create != NULL &&
+      callee->create(w, __faasfuse_invoke, __faasfuse_append, &w->handle) != 0) {
+    rt_worker_free(w);
+    return NULL;
+  }
+  w->len = 0; /* output appended during create is not any call's */
+  w->failed = 0;
+  w->next_all = r->all;
+  r->all = w;
+  return w;
+}
+
+/* Destroys every callee worker of r; the pools start again empty. */
+static void rt_drop_workers(struct rt_root *r) {
+  struct rt_worker *w = r->all;
+  r->all = NULL;
+  free(r->idle);
+  r->idle = NULL;
+  r->nslots = 0;
+  while (r->nspare > 0)
+    free(r->spare[--r->nspare].p);
+  while (w != NULL) {
+    struct rt_worker *next = w->next_all;
+    if (w->callee->destroy != NULL)
+      w->callee->destroy(w->handle);
+    rt_worker_free(w);
+    w = next;
+  }
+}
+
+/* ---------------------------------------------------------------------- */
+/* Thread exit frees the callee workers of the roots the thread created    */
+
+static pthread_mutex_t rt_thread_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t rt_key_once = PTHREAD_ONCE_INIT;
+static pthread_key_t rt_key;
+static int rt_key_ok; /* atomic: pthread_key_create succeeded */
+
+static void rt_unlink_root(struct rt_root *r) {
+  if (r->thread == NULL)
+    return;
+  if (r->tprev != NULL)
+    r->tprev->tnext = r->tnext;
+  else
+    r->thread->roots = r->tnext;
+  if (r->tnext != NULL)
+    r->tnext->tprev = r->tprev;
+  r->thread = NULL;
+  r->tprev = r->tnext = NULL;
+}
+
+/* Key destructor. Holds the lock while workers are destroyed so that a
+ * concurrent __faasfuse_entry_destroy of one of these roots waits. */
+static void rt_thread_exit(void *arg) {
+  struct rt_thread *t = arg;
+  pthread_mutex_lock(&rt_thread_lock);
+  while (t->roots != NULL) {
+    struct rt_root *r = t->roots;
+    rt_unlink_root(r);
+    rt_drop_workers(r); /* the root stays usable and destroyable */
+  }
+  pthread_mutex_unlock(&rt_thread_lock);
+  free(t);
+}
+
+static void rt_make_key(void) {
+  if (pthread_key_create(&rt_key, rt_thread_exit) == 0)
+    __atomic_store_n(&rt_key_ok, 1, __ATOMIC_RELEASE);
+}
+
+/* Unloading the library must not leave a destructor pointing into it. Once
+ * only: objects of one library share this state but each runs its dtors. */
+__attribute__((destructor)) static void rt_unload(void) {
+  if (__atomic_exchange_n(&rt_key_ok, 0, __ATOMIC_ACQ_REL))
+    pthread_key_delete(rt_key);
+  /* The list dies with the library: unmapped, it would be a leak. */
+  pthread_mutex_lock(&rt_init_lock);
+  while (rt_inited_list != NULL) {
+    struct rt_inited *next = rt_inited_list->next;
+    free(rt_inited_list);
+    rt_inited_list = next;
+  }
+  pthread_mutex_unlock(&rt_init_lock);
+}
+
+/* Without a key the root just lives until __faasfuse_entry_destroy. */
+static void rt_link_root(struct rt_root *r) {
+  pthread_once(&rt_key_once, rt_make_key);
+  if (!__atomic_load_n(&rt_key_ok, __ATOMIC_ACQUIRE))
+    return;
+  pthread_mutex_lock(&rt_thread_lock);
+  struct rt_thread *t = pthread_getspecific(rt_key);
+  if (t == NULL) {
+    t = calloc(1, sizeof *t);
+    if (t != NULL && pthread_setspecific(rt_key, t) != 0) {
+      free(t);
+      t = NULL;
+    }
+  }
+  if (t != NULL) {
+    r->thread = t;
+    r->tnext = t->roots;
+    if (t->roots != NULL)
+      t->roots->tprev = r;
+    t->roots = r;
+  }
+  pthread_mutex_unlock(&rt_thread_lock);
+}
+
+static void rt_root_free(struct rt_root *r) {
+  pthread_mutex_lock(&rt_thread_lock);
+  rt_unlink_root(r);
+  pthread_mutex_unlock(&rt_thread_lock);
+  rt_drop_workers(r);
+  rt_ctx_fini(&r->ctx);
+  free(r);
+}
+
+/* ---------------------------------------------------------------------- */
+/* The callbacks every worker of a merged library receives                 */
+
+int __faasfuse_invoke(void *caller_context, const char *func_name,
+                      const char *input, size_t input_length,
+                      const char **output_data, size_t *output_length) {
+  struct rt_ctx *c = caller_context;
+  *output_data = NULL;
+  *output_length = 0;
+  if (!rt_is_ctx(c) || c->root->host_invoke == NULL)
+    return -1;
+  /* The RPC path: the host sees its own caller_context, whoever asks. */
+  struct rt_root *r = c->root;
+  return r->host_invoke(r->host_ctx, func_name, input, input_length,
+                        output_data, output_length);
+}
+
+/* Not cold: a call's first append comes here, for a spare buffer. */
+static __attribute__((noinline)) void rt_append_grow(struct rt_worker *w,
+                                                     const char *data,
+                                                     size_t length) {
+  const size_t max = FAASFUSE_RT_MAX_OUTPUT;
+  if (w->failed)
+    return;
+  if (length > max - w->len) {
+    w->failed = 1;
+    return;
+  }
+  size_t need = w->len + length;
+  struct rt_root *r = w->ctx.root;
+  if (w->buf == NULL && r->nspare > 0) {
+    struct rt_buf b = r->spare[--r->nspare];
+    w->buf = b.p;
+    w->cap = b.cap;
+  }
+  if (need > w->cap) {
+    size_t cap = w->cap ? w->cap : RT_MIN_OUTPUT;
+    while (cap < need)
+      cap = cap > max / 2 ? max : cap * 2;
+    if (cap > max) /* only if RT_MIN_OUTPUT > max; need <= max still fits */
+      cap = max;
+    char *buf = realloc(w->buf, cap);
+    if (buf == NULL) {
+      w->failed = 1;
+      return;
+    }
+    w->buf = buf;
+    w->cap = cap;
+  }
+  memcpy(w->buf + w->len, data, length);
+  w->len = need;
+}
+
+void __faasfuse_append(void *caller_context, const char *data, size_t length) {
+  struct rt_ctx *c = caller_context;
+  if (c == NULL || length == 0)
+    return;
+  if (RT_LIKELY(c->magic == RT_MAGIC_WORKER)) {
+    /* Copy at once: the callee may reuse data as soon as we return. The
+     * capacity never exceeds the limit, so fitting means within it. */
+    struct rt_worker *w = (struct rt_worker *)c;
+    if (RT_LIKELY(length <= w->cap - w->len)) {
+      memcpy(w->buf + w->len, data, length);
+      w->len += length;
+    } else {
+      rt_append_grow(w, data, length);
+    }
+  } else if (c->magic == RT_MAGIC_ROOT) {
+    struct rt_root *r = (struct rt_root *)c;
+    if (r->host_append != NULL)
+      r->host_append(r->host_ctx, data, length);
+  }
+  /* Anything else is not ours: dropping it is all a void callback can do. */
+}
+
+/* ---------------------------------------------------------------------- */
+/* The merged call                                                         */
+
+int __faasfuse_call(struct faasfuse_callee *callee, void *caller_context,
+                    const char *input, size_t input_length,
+                    const char **output_data, size_t *output_length) {
+  struct rt_ctx *caller = caller_context;
+  *output_data = NULL;
+  *output_length = 0;
+  if (RT_UNLIKELY(!rt_is_ctx(caller)) || !rt_ready(callee))
+    return -1;
+
+  /* An idle worker of this callee, or a new one: a busy worker is never in
+   * the pool, so recursion gets a worker of its own. */
+  struct rt_root *r = caller->root;
+  size_t i = (size_t)callee->slot - 1;
+  struct rt_worker *w = RT_LIKELY(i < r->nslots) ? r->idle[i] : NULL;
+  if (RT_LIKELY(w != NULL))
+    r->idle[i] = w->next_idle;
+  else if ((w = rt_new_worker(r, callee)) == NULL)
+    return -1;
+
+  int rc = callee->call(w->handle, input, input_length);
+
+  /* What the callee received from its own merged calls dies with its call. */
+  rt_owned_release(&w->ctx);
+  char *out = w->buf;
+  size_t len = w->len;
+  int failed = w->failed;
+  w->len = 0;
+  w->failed = 0;
+  w->next_idle = r->idle[i]; /* reread: nested calls may grow the pools */
+  r->idle[i] = w;
+
+  /* A failed call's output is dropped; the worker keeps its buffer. */
+  if (RT_UNLIKELY(rc != 0 || failed))
+    return -1;
+  if (len == 0)
+    return 0;
+  if (RT_UNLIKELY(rt_owned_add(&caller->owned, out, w->cap) != 0))
+    return -1;
+  w->buf = NULL; /* now the caller's, until its own call returns */
+  w->cap = 0;
+  *output_data = out;
+  *output_length = len;
+  return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* The entry's exported ABI functions                                      */
+
+int __faasfuse_entry_init(struct faasfuse_callee *entry) {
+  if (__atomic_load_n(&entry->init_state, __ATOMIC_ACQUIRE) == RT_INIT_OK)
+    return 0;
+  return rt_prepare(entry);
+}
+
+int __faasfuse_entry_create(struct faasfuse_callee *entry, void *caller_context,
+                            faas_invoke_func_fn_t invoke_func_fn,
+                            faas_append_output_fn_t append_output_fn,
+                            void **worker_handle) {
+  if (__faasfuse_entry_init(entry) != 0)
+    return -1;
+  struct rt_root *r = calloc(1, sizeof *r);
+  if (r == NULL)
+    return -1;
+  r->ctx.magic = RT_MAGIC_ROOT;
+  r->ctx.root = r;
+  r->host_ctx = caller_context;
+  r->host_invoke = invoke_func_fn;
+  r->host_append = append_output_fn;
+  rt_link_root(r);
+  /* The entry's code talks to the runtime; the runtime talks to the host. */
+  if (entry->create != NULL) {
+    int rc = entry->create(r, __faasfuse_invoke, __faasfuse_append, &r->inner);
+    if (rc != 0) {
+      rt_root_free(r);
+      return rc;
+    }
+  }
+  *worker_handle = r;
+  return 0;
+}
+
+int __faasfuse_entry_call(struct faasfuse_callee *entry, void *worker_handle,
+                          const char *input, size_t input_length) {
+  struct rt_root *r = worker_handle;
+  if (r == NULL || r->ctx.magic != RT_MAGIC_ROOT)
+    return -1;
+  int rc = entry->call(r->inner, input, input_length);
+  rt_owned_release(&r->ctx);
+  return rc;
+}
+
+int __faasfuse_entry_destroy(struct faasfuse_callee *entry, void *worker_handle) {
+  struct rt_root *r = worker_handle;
+  if (r == NULL || r->ctx.magic != RT_MAGIC_ROOT)
+    return -1;
+  /* Unlinked first, so that the creating thread's exit no longer touches it. */
+  pthread_mutex_lock(&rt_thread_lock);
+  rt_unlink_root(r);
+  pthread_mutex_unlock(&rt_thread_lock);
+  /* Callee workers were created after the entry's own: they go first. */
+  rt_drop_workers(r);
+  int rc = entry->destroy != NULL ? entry->destroy(r->inner) : 0;
+  rt_root_free(r); /* and whatever the entry's destroy created */
+  return rc;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Names known only at run time                                            */
+
+/* Descriptors of the callees whose objects were linked into this library
+ * (per-object route); both NULL when there are none. */
+extern struct faasfuse_callee *const __start_faasfuse_callees[]
+    __attribute__((weak, visibility("hidden")));
+extern struct faasfuse_callee *const __stop_faasfuse_callees[]
+    __attribute__((weak, visibility("hidden")));
+
+static struct faasfuse_callee *rt_find_linked(const char *name) {
+  struct faasfuse_callee *const *p = __start_faasfuse_callees;
+  if (p == NULL)
+    return NULL;
+  for (; p < __stop_faasfuse_callees; p++)
+    if (strcmp(name, (*p)->name) == 0)
+      return *p;
+  return NULL;
+}
+
+int __faasfuse_dispatch(struct faasfuse_callee *const *table, size_t n,
+                        void *caller_context, const char *func_name,
+                        const char *input, size_t input_length,
+                        const char **output_data, size_t *output_length) {
+  struct faasfuse_callee *hit = NULL;
+  if (func_name != NULL && table == NULL) {
+    hit = rt_find_linked(func_name);
+  } else if (func_name != NULL) {
+    /* Sorted by strcmp: a binary search, a handful of compares. */
+    size_t lo = 0, hi = n;
+    while (lo < hi && hit == NULL) {
+      size_t mid = lo + (hi - lo) / 2;
+      int c = strcmp(func_name, table[mid]->name);
+      if (c == 0)
+        hit = table[mid];
+      else if (c < 0)
+        hi = mid;
+      else
+        lo = mid + 1;
+    }
+  }
+  if (hit != NULL)
+    return __faasfuse_call(hit, caller_context, input, input_length,
+                           output_data, output_length);
+  return __faasfuse_invoke(caller_context, func_name, input, input_length,
+                           output_data, output_length);
+}
