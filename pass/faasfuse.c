@@ -168,26 +168,56 @@ static LLVMValueRef dispatch_table(LLVMModuleRef M, struct ff_callee_tree *calle
 }
 
 /* Rewrites one site, or says why it stays an RPC. */
+/* The wrapper of a callee that may be linked in from another object: a
+ * hidden weak reference, null when it is not. */
+static LLVMValueRef weak_wrapper(LLVMModuleRef M, const char *name) {
+  LLVMContextRef C = LLVMGetModuleContext(M);
+  LLVMTypeRef i8p = ff_i8p(M), i64 = LLVMInt64TypeInContext(C);
+  LLVMTypeRef params[5] = {i8p, i8p, i64, ff_ptr_to(i8p), ff_ptr_to(i64)};
+  char sym[FAASFUSE_NAME_MAX + 32];
+  snprintf(sym, sizeof sym, FF_WRAPPER_PREFIX "%s", name);
+  LLVMValueRef F = LLVMGetNamedFunction(M, sym);
+  if (F != NULL)
+    return F;
+  F = LLVMAddFunction(M, sym, LLVMFunctionType(LLVMInt32TypeInContext(C), params, 5, 0));
+  LLVMSetLinkage(F, LLVMExternalWeakLinkage);
+  LLVMSetVisibility(F, LLVMHiddenVisibility);
+  return F;
+}
+
 static void fuse_site(LLVMModuleRef M, struct ff_site *s,
                       struct ff_callee_tree *callees, struct ff_dispatch *dispatch,
-                      bool dynamic, LLVMValueRef rt_invoke,
+                      bool dynamic, bool object_mode, LLVMValueRef rt_invoke,
                       const struct faasfuse_host *host) {
   struct ff_arm arms[64];
   size_t narms = 0;
   char merged[512], unmerged[512];
 
   for (size_t i = 0; i < s->nnames && narms < 64; i++) {
-    struct ff_callee *c = ff_lookup_callee(callees, s->names[i].name, s->names[i].len);
-    if (c == NULL)
-      continue;
-    arms[narms].ptr = s->kind == FF_NAME_CONSTANT ? NULL : s->names[i].ptr;
-    arms[narms++].wrapper = c->wrapper;
+    struct ff_name *n = &s->names[i];
+    struct ff_callee *c = ff_lookup_callee(callees, n->name, n->len);
+    arms[narms].ptr = s->kind == FF_NAME_CONSTANT ? NULL : n->ptr;
+    arms[narms].weak = false;
+    if (c != NULL) {
+      arms[narms++].wrapper = c->wrapper;
+    } else if (object_mode && faasfuse_check_name(n->name, n->len, NULL, 0) == 0) {
+      arms[narms].wrapper = weak_wrapper(M, n->name);
+      arms[narms++].weak = true;
+    }
   }
   switch (s->kind) {
   case FF_NAME_CONSTANT:
   case FF_NAME_CHOICE:
     list_names(merged, sizeof merged, s, callees, true);
     list_names(unmerged, sizeof unmerged, s, callees, false);
+    if (object_mode && narms > 0) {
+      ff_remark(host, FAASFUSE_REMARK_PASSED, s->inst, "FusedIfLinked",
+                "call to %s%s%s%s becomes a direct call wherever its object is "
+                "linked in, else stays an RPC", s->kind == FF_NAME_CHOICE ? "one of " : "",
+                merged, *merged && *unmerged ? ", " : "", unmerged);
+      ff_rewrite_site(M, s, arms, narms, NULL, rt_invoke);
+      return;
+    }
     if (narms == 0) {
       ff_remark(host, FAASFUSE_REMARK_MISSED, s->inst, "NotMerged",
                 "call to %s%s stays an RPC: no function of %s name is merged",
@@ -221,6 +251,14 @@ static void fuse_site(LLVMModuleRef M, struct ff_site *s,
                 "call stays an RPC: %s (this runtime has no dispatch)", s->why_dynamic);
       return;
     }
+    if (object_mode) {
+      ff_remark(host, FAASFUSE_REMARK_PASSED, s->inst, "FusedDispatch",
+                "call with a run-time name (%s) dispatches by name to the "
+                "functions linked into the library, other names stay RPCs",
+                s->why_dynamic);
+      ff_rewrite_site(M, s, NULL, 0, dispatch, rt_invoke);
+      return;
+    }
     if (dispatch->table == NULL)
       dispatch->table = dispatch_table(M, callees, &dispatch->ntable);
     ff_remark(host, FAASFUSE_REMARK_PASSED, s->inst, "FusedDispatch",
@@ -232,9 +270,9 @@ static void fuse_site(LLVMModuleRef M, struct ff_site *s,
   }
 }
 
-int faasfuse_fuse_module(LLVMModuleRef M, const struct faasfuse_options *opts,
-                         const struct faasfuse_host *host, char *err,
-                         size_t errlen) {
+static int fuse_module(LLVMModuleRef M, const struct faasfuse_options *opts,
+                       const struct faasfuse_host *host, bool lto, char *err,
+                       size_t errlen) {
   struct ff_callee_tree callees = RB_INITIALIZER(&callees);
   struct ff_site_list sites = TAILQ_HEAD_INITIALIZER(sites);
   LLVMValueRef abi[FF_NABI];
@@ -273,7 +311,7 @@ int faasfuse_fuse_module(LLVMModuleRef M, const struct faasfuse_options *opts,
     goto out;
   }
 
-  if (ff_link_runtime(M, err, errlen) != 0 ||
+  if (ff_link_runtime(M, lto, err, errlen) != 0 ||
       ff_instrument_entry(M, opts->entry_name, &callees, err, errlen) != 0)
     goto out;
 
@@ -282,9 +320,10 @@ int faasfuse_fuse_module(LLVMModuleRef M, const struct faasfuse_options *opts,
   ff_find_call_sites(M, &sites);
   struct ff_site *s;
   TAILQ_FOREACH(s, &sites, link)
-    fuse_site(M, s, &callees, &dispatch, !opts->no_dynamic, rt_invoke, host);
+    fuse_site(M, s, &callees, &dispatch, !opts->no_dynamic, false, rt_invoke, host);
 
-  ff_internalize_fused(M);
+  if (!lto)
+    ff_internalize_fused(M);
   LLVMContextRef C = LLVMGetModuleContext(M);
   LLVMMetadataRef tag = LLVMMDStringInContext2(C, "faasfuse", 8);
   LLVMAddNamedMetadataOperand(M, FF_FUSED_MD,
@@ -294,4 +333,92 @@ out:
   ff_free_sites(&sites);
   ff_free_callees(&callees);
   return rc;
+}
+
+int faasfuse_fuse_module(LLVMModuleRef M, const struct faasfuse_options *opts,
+                         const struct faasfuse_host *host, char *err,
+                         size_t errlen) {
+  return fuse_module(M, opts, host, false, err, errlen);
+}
+
+/* ---- the routes of ordinary builds --------------------------------------- */
+
+static bool defines(LLVMModuleRef M, const char *name) {
+  LLVMValueRef F = LLVMGetNamedFunction(M, name);
+  return F != NULL && !LLVMIsDeclaration(F);
+}
+
+static bool entry_done(LLVMModuleRef M) {
+  return LLVMGetNamedMetadataNumOperands(M, FF_FUSED_MD) > 0 ||
+         defines(M, "__faasfuse.entry.faas_func_call");
+}
+
+static void mark(LLVMModuleRef M, const char *md) {
+  LLVMContextRef C = LLVMGetModuleContext(M);
+  LLVMMetadataRef tag = LLVMMDStringInContext2(C, "faasfuse", 8);
+  LLVMAddNamedMetadataOperand(M, md, LLVMMetadataAsValue(C, LLVMMDNodeInContext2(C, &tag, 1)));
+}
+
+int faasfuse_fuse_object(LLVMModuleRef M, const char *callee_name,
+                         const struct faasfuse_host *host, char *err,
+                         size_t errlen) {
+  struct ff_callee_tree callees = RB_INITIALIZER(&callees);
+  struct ff_site_list sites = TAILQ_HEAD_INITIALIZER(sites);
+  char msg[512];
+  int rc = -1;
+
+  if (entry_done(M) || LLVMGetNamedMetadataNumOperands(M, FF_OBJECT_MD) > 0)
+    return 0; /* fused already, by opt or an earlier run */
+  if (callee_name != NULL && *callee_name) {
+    if (faasfuse_prepare_callee(M, callee_name, err, errlen) != 0)
+      return -1;
+  } else if (LLVMGetNamedMetadataNumOperands(M, FF_CALLEES_MD) > 0) {
+    return 0; /* a callee prepared by opt: the caller's pass fuses it */
+  } else {
+    ff_find_call_sites(M, &sites);
+    bool is_entry = defines(M, "faas_func_call");
+    if (TAILQ_EMPTY(&sites) && !is_entry)
+      return 0; /* nothing of Nightcore in this file */
+    ff_free_sites(&sites);
+  }
+  if (ff_read_callees(M, &callees, msg, sizeof msg) != 0) {
+    ff_error(err, errlen, "faasfuse: %s", msg);
+    goto out;
+  }
+  struct ff_callee *c;
+  RB_FOREACH(c, ff_callee_tree, &callees) {
+    ff_register_descriptor(M, c->desc);
+    ff_keep_callee(M, c->wrapper, c->desc);
+  }
+  if (ff_link_runtime(M, true, err, errlen) != 0)
+    goto out;
+  if (callee_name == NULL || !*callee_name) {
+    if (defines(M, "faas_func_call") &&
+        ff_instrument_entry(M, "", &callees, err, errlen) != 0)
+      goto out;
+  }
+  LLVMValueRef rt_invoke = LLVMGetNamedFunction(M, FAASFUSE_RT_INVOKE);
+  struct ff_dispatch dispatch = {LLVMGetNamedFunction(M, FAASFUSE_RT_DISPATCH), NULL, 0};
+  ff_find_call_sites(M, &sites);
+  struct ff_site *s;
+  TAILQ_FOREACH(s, &sites, link)
+    fuse_site(M, s, &callees, &dispatch, true, true, rt_invoke, host);
+  ff_share_runtime_entry_points(M);
+  mark(M, FF_OBJECT_MD);
+  rc = 0;
+out:
+  ff_free_sites(&sites);
+  ff_free_callees(&callees);
+  return rc;
+}
+
+int faasfuse_fuse_lto(LLVMModuleRef M, const struct faasfuse_host *host,
+                      char *err, size_t errlen) {
+  struct faasfuse_options opts;
+  memset(&opts, 0, sizeof opts);
+  /* Only when the entry itself was compiled without the plugin. */
+  if (entry_done(M) || !defines(M, "faas_func_call") ||
+      LLVMGetNamedMetadataNumOperands(M, FF_CALLEES_MD) == 0)
+    return 0;
+  return fuse_module(M, &opts, host, true, err, errlen);
 }

@@ -21,7 +21,10 @@
 #define FF_DESC_PREFIX "__faasfuse_desc_"
 #define FF_CALLEES_MD "faasfuse.callees"
 #define FF_FUSED_MD "faasfuse.fused"
+#define FF_OBJECT_MD "faasfuse.object"
+#define FF_RPC_MD "faasfuse.rpc"
 #define FF_ENTRY_TAG "entry"
+#define FF_REGISTRY_SECTION "faasfuse_callees"
 
 /* The four functions a Nightcore library exports, in descriptor order. */
 enum ff_abi { FF_INIT, FF_CREATE, FF_DESTROY, FF_CALL, FF_NABI };
@@ -45,6 +48,14 @@ int ff_find_abi(LLVMModuleRef M, LLVMValueRef fns[FF_NABI], char *err,
  * functions are `fns` (already renamed), and records it in !faasfuse.callees. */
 void ff_emit_callee(LLVMModuleRef M, const char *name, LLVMValueRef fns[FF_NABI],
                     LLVMValueRef *wrapper, LLVMValueRef *desc);
+/* Puts the descriptor in section faasfuse_callees, where the runtime finds
+ * every callee linked into a library (per-object route). */
+void ff_register_descriptor(LLVMModuleRef M, LLVMValueRef desc);
+/* Keeps a callee's wrapper and descriptor through LTO, whoever refers to it. */
+void ff_keep_callee(LLVMModuleRef M, LLVMValueRef wrapper, LLVMValueRef desc);
+/* Prepares without checks (faasfuse_prepare_callee checks first). */
+void ff_prepare_checked(LLVMModuleRef M, const char *name, LLVMValueRef fns[FF_NABI],
+                        LLVMValueRef *wrapper, LLVMValueRef *desc);
 /* The module's byte pointer type, `ptr` or `i8*`. */
 LLVMTypeRef ff_i8p(LLVMModuleRef M);
 
@@ -89,6 +100,7 @@ struct ff_site {
 struct ff_arm {
   LLVMValueRef ptr;
   LLVMValueRef wrapper;
+  bool weak; /* a hidden weak reference: taken only if it is linked in */
 };
 TAILQ_HEAD(ff_site_list, ff_site);
 
@@ -125,7 +137,11 @@ int ff_instrument_entry(LLVMModuleRef M, const char *entry_name,
 /* link_runtime.c */
 int ff_link_callees(LLVMModuleRef M, const struct faasfuse_options *opts,
                     char *err, size_t errlen);
-int ff_link_runtime(LLVMModuleRef M, char *err, size_t errlen);
+/* With `shared`, the runtime's entry points and state are linkonce_odr and
+ * hidden, so that the copies in several objects of one library are one. */
+int ff_link_runtime(LLVMModuleRef M, bool shared, char *err, size_t errlen);
+bool ff_has_runtime(LLVMModuleRef M);
+void ff_share_runtime_entry_points(LLVMModuleRef M);
 /* Gives every symbol faasfuse added internal linkage: the merged library
  * exports only what the caller exported. */
 void ff_internalize_fused(LLVMModuleRef M);

@@ -415,9 +415,11 @@ static void classify_name(struct ff_site *s, LLVMTargetDataRef TD) {
   s->why_dynamic = NULL;
 }
 
-static struct ff_site *site_for(LLVMValueRef I) {
+static struct ff_site *site_for(LLVMValueRef I, unsigned rpc_kind) {
   if (!LLVMIsACallInst(I) && !LLVMIsAInvokeInst(I))
     return NULL;
+  if (LLVMGetMetadata(I, rpc_kind) != NULL)
+    return NULL; /* the RPC path of a site fused already */
   if (LLVMGetNumArgOperands(I) != 6 || !has_invoke_type(LLVMGetCalledFunctionType(I)))
     return NULL;
   if (LLVMIsACallInst(I) && LLVMIsTailCall(I) && ff_is_musttail(I))
@@ -445,6 +447,8 @@ static struct ff_site *site_for(LLVMValueRef I) {
 
 void ff_find_call_sites(LLVMModuleRef M, struct ff_site_list *sites) {
   LLVMTargetDataRef TD = LLVMCreateTargetData(LLVMGetDataLayoutStr(M));
+  unsigned rpc_kind = LLVMGetMDKindIDInContext(LLVMGetModuleContext(M), FF_RPC_MD,
+                                               (unsigned)strlen(FF_RPC_MD));
   for (LLVMValueRef F = LLVMGetFirstFunction(M); F; F = LLVMGetNextFunction(F)) {
     size_t len;
     const char *fname = LLVMGetValueName2(F, &len);
@@ -454,7 +458,7 @@ void ff_find_call_sites(LLVMModuleRef M, struct ff_site_list *sites) {
          BB = LLVMGetNextBasicBlock(BB))
       for (LLVMValueRef I = LLVMGetFirstInstruction(BB); I;
            I = LLVMGetNextInstruction(I)) {
-        struct ff_site *s = site_for(I);
+        struct ff_site *s = site_for(I, rpc_kind);
         if (s == NULL)
           continue;
         classify_name(s, TD);

@@ -71,11 +71,36 @@ int ff_link_callees(LLVMModuleRef M, const struct faasfuse_options *opts,
   return 0;
 }
 
-int ff_link_runtime(LLVMModuleRef M, char *err, size_t errlen) {
-  LLVMContextRef C = LLVMGetModuleContext(M);
+bool ff_has_runtime(LLVMModuleRef M) {
   LLVMValueRef have = LLVMGetNamedFunction(M, FAASFUSE_RT_CALL);
+  return have != NULL && !LLVMIsDeclaration(have);
+}
+
+/* One copy per library, whatever the number of objects holding it: entry
+ * points keep their names (a call site compares against
+ * __faasfuse_invoke's address), state gets a reserved name; both become
+ * linkonce_odr and hidden. Helpers and constants stay private per object. */
+static void share_runtime_state(LLVMModuleRef rt) {
+  for (LLVMValueRef G = LLVMGetFirstGlobal(rt); G; G = LLVMGetNextGlobal(G)) {
+    size_t len;
+    const char *name = LLVMGetValueName2(G, &len);
+    char renamed[256];
+    if (LLVMIsDeclaration(G) || LLVMIsGlobalConstant(G) ||
+        LLVMGetLinkage(G) != LLVMInternalLinkage)
+      continue;
+    snprintf(renamed, sizeof renamed, "__faasfuse_rt.%.*s", (int)len, name);
+    LLVMSetValueName2(G, renamed, strlen(renamed));
+    LLVMSetLinkage(G, LLVMLinkOnceODRLinkage);
+    LLVMSetVisibility(G, LLVMHiddenVisibility);
+  }
+}
+
+int ff_link_runtime(LLVMModuleRef M, bool shared, char *err, size_t errlen) {
+  LLVMContextRef C = LLVMGetModuleContext(M);
   char *msg = NULL;
-  if (have != NULL && !LLVMIsDeclaration(have)) {
+  /* Objects linked for LTO may hold shared copies already, some of them
+   * cut down to what those objects used: a whole copy replaces them. */
+  if (ff_has_runtime(M) && !shared) {
     ff_error(err, errlen, "the module already contains the faasfuse runtime");
     return -1;
   }
@@ -95,11 +120,29 @@ int ff_link_runtime(LLVMModuleRef M, char *err, size_t errlen) {
    * the linker has nothing to warn about. */
   LLVMSetDataLayout(rt, LLVMGetDataLayoutStr(M));
   LLVMSetTarget(rt, LLVMGetTarget(M));
+  if (shared)
+    share_runtime_state(rt);
   if (LLVMLinkModules2(M, rt)) {
     ff_error(err, errlen, "linking the faasfuse runtime failed");
     return -1;
   }
   return 0;
+}
+
+/* After the module's last use of them (the linker drops linkonce_odr
+ * definitions nothing refers to yet). */
+void ff_share_runtime_entry_points(LLVMModuleRef M) {
+  static const char *const api[] = {
+      FAASFUSE_RT_INVOKE,       FAASFUSE_RT_APPEND,       FAASFUSE_RT_CALL,
+      FAASFUSE_RT_DISPATCH,     FAASFUSE_RT_ENTRY_INIT,   FAASFUSE_RT_ENTRY_CREATE,
+      FAASFUSE_RT_ENTRY_DESTROY, FAASFUSE_RT_ENTRY_CALL};
+  for (size_t i = 0; i < sizeof api / sizeof api[0]; i++) {
+    LLVMValueRef F = LLVMGetNamedFunction(M, api[i]);
+    if (F != NULL && !LLVMIsDeclaration(F)) {
+      LLVMSetLinkage(F, LLVMLinkOnceODRLinkage);
+      LLVMSetVisibility(F, LLVMHiddenVisibility);
+    }
+  }
 }
 
 static bool is_faasfuse_symbol(LLVMValueRef G) {

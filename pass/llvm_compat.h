@@ -99,6 +99,8 @@ static inline int ff_host_llvm_matches(char *why, size_t whylen) {
 #else
 #define FF_PASS_PLUGIN_HEADER "llvm/Passes/PassPlugin.h"
 #endif
+/* An extension point at the start of the full-LTO pipeline: LLVM 15 on. */
+#define FF_HAVE_FULL_LTO_EP (LLVM_VERSION_MAJOR >= 15)
 #endif
 
 #endif

@@ -14,6 +14,7 @@
 #include "llvm/IR/Module.h"
 #include "llvm/IR/PassManager.h"
 #include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/CommandLine.h"
 #include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/Signals.h"
 #include "llvm/Support/raw_ostream.h"
@@ -69,6 +70,58 @@ void emitRemark(void *, faasfuse_remark_kind kind, LLVMValueRef at,
     break;
   }
 }
+
+// -mllvm -faasfuse-callee=NAME (or FAASFUSE_CALLEE=NAME): this translation
+// unit is the callee NAME. Created by a constructor, not a static object,
+// so that nothing of LLVM runs in a host of another version.
+cl::opt<std::string> *CalleeOption = nullptr;
+
+__attribute__((constructor)) void registerOptions() {
+  char why[256];
+  if (ff_host_llvm_matches(why, sizeof why))
+    CalleeOption = new cl::opt<std::string>(
+        "faasfuse-callee", cl::value_desc("NAME"),
+        cl::desc("faasfuse: compile this translation unit as the merged "
+                 "callee NAME (clang -fpass-plugin)"));
+}
+
+std::string calleeName() {
+  if (CalleeOption != nullptr && !CalleeOption->empty())
+    return *CalleeOption;
+  const char *env = std::getenv("FAASFUSE_CALLEE");
+  return env != nullptr ? env : "";
+}
+
+// Runs by itself at the start of every optimization pipeline of a host that
+// loaded the plugin (clang -fpass-plugin): one object of an ordinary build.
+struct ObjectPass : PassInfoMixin<ObjectPass> {
+  PreservedAnalyses run(Module &M, ModuleAnalysisManager &) {
+    char err[1024];
+    faasfuse_host host = {emitRemark, nullptr};
+    std::string Name = calleeName();
+    if (faasfuse_fuse_object(wrap(&M), Name.empty() ? nullptr : Name.c_str(),
+                             &host, err, sizeof err) != 0) {
+      failIn(M, err);
+      return PreservedAnalyses::all();
+    }
+    return PreservedAnalyses::none();
+  }
+  static bool isRequired() { return true; }
+};
+
+// Runs by itself early in the full-LTO pipeline (ld.lld --load-pass-plugin).
+struct LtoPass : PassInfoMixin<LtoPass> {
+  PreservedAnalyses run(Module &M, ModuleAnalysisManager &) {
+    char err[1024];
+    faasfuse_host host = {emitRemark, nullptr};
+    if (faasfuse_fuse_lto(wrap(&M), &host, err, sizeof err) != 0) {
+      failIn(M, err);
+      return PreservedAnalyses::all();
+    }
+    return PreservedAnalyses::none();
+  }
+  static bool isRequired() { return true; }
+};
 
 struct PrepareCalleePass : PassInfoMixin<PrepareCalleePass> {
   std::string Name;
@@ -145,6 +198,12 @@ bool parsePipeline(StringRef Name, ModulePassManager &MPM,
 
 void registerCallbacks(PassBuilder &PB) {
   PB.registerPipelineParsingCallback(parsePipeline);
+  PB.registerPipelineStartEPCallback(
+      [](ModulePassManager &MPM, OptimizationLevel) { MPM.addPass(ObjectPass()); });
+#if FF_HAVE_FULL_LTO_EP
+  PB.registerFullLinkTimeOptimizationEarlyEPCallback(
+      [](ModulePassManager &MPM, OptimizationLevel) { MPM.addPass(LtoPass()); });
+#endif
 }
 
 } // namespace

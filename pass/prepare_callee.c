@@ -221,6 +221,13 @@ int faasfuse_prepare_callee(LLVMModuleRef M, const char *name, char *err,
     return -1;
   }
 
+  LLVMValueRef wrapper, desc;
+  ff_prepare_checked(M, name, fns, &wrapper, &desc);
+  return 0;
+}
+
+void ff_prepare_checked(LLVMModuleRef M, const char *name, LLVMValueRef fns[FF_NABI],
+                        LLVMValueRef *wrapper, LLVMValueRef *desc) {
   for (int i = 0; i < FF_NABI; i++) {
     char sym[FAASFUSE_NAME_MAX + 64];
     if (fns[i] == NULL)
@@ -235,8 +242,53 @@ int faasfuse_prepare_callee(LLVMModuleRef M, const char *name, char *err,
     internalize_definition(G);
   for (LLVMValueRef A = LLVMGetFirstGlobalAlias(M); A; A = LLVMGetNextGlobalAlias(A))
     internalize_definition(A);
+  ff_emit_callee(M, name, fns, wrapper, desc);
+}
 
-  LLVMValueRef wrapper, desc;
-  ff_emit_callee(M, name, fns, &wrapper, &desc);
-  return 0;
+/* Appends V to @llvm.used or @llvm.compiler.used, which LLVM-C cannot edit
+ * in place. */
+static void add_used(LLVMModuleRef M, const char *list, LLVMValueRef V) {
+  LLVMTypeRef i8p = ff_i8p(M);
+  char tmp[64];
+  LLVMValueRef old = LLVMGetNamedGlobal(M, list);
+  unsigned n = 0;
+  LLVMValueRef elems[256];
+  if (old != NULL) {
+    LLVMValueRef init = LLVMGetInitializer(old);
+    n = init ? LLVMGetArrayLength(LLVMTypeOf(init)) : 0;
+    if (n >= 255)
+      return; /* enough: the section is referenced anyway */
+    for (unsigned i = 0; i < n; i++)
+      elems[i] = LLVMGetOperand(init, i);
+  }
+  elems[n++] = ff_const_ptr_cast(V, i8p);
+  LLVMValueRef arr = LLVMConstArray(i8p, elems, n);
+  snprintf(tmp, sizeof tmp, "%s.new", list);
+  LLVMValueRef G = LLVMAddGlobal(M, LLVMTypeOf(arr), tmp);
+  LLVMSetInitializer(G, arr);
+  LLVMSetLinkage(G, LLVMAppendingLinkage);
+  LLVMSetSection(G, "llvm.metadata");
+  if (old != NULL)
+    LLVMDeleteGlobal(old);
+  LLVMSetValueName2(G, list, strlen(list));
+}
+
+void ff_keep_callee(LLVMModuleRef M, LLVMValueRef wrapper, LLVMValueRef desc) {
+  add_used(M, "llvm.used", wrapper);
+  add_used(M, "llvm.used", desc);
+}
+
+void ff_register_descriptor(LLVMModuleRef M, LLVMValueRef desc) {
+  LLVMTypeRef i8p = ff_i8p(M);
+  size_t len;
+  const char *dname = LLVMGetValueName2(desc, &len);
+  char sym[FAASFUSE_NAME_MAX + 64];
+  snprintf(sym, sizeof sym, "__faasfuse_reg.%.*s", (int)len, dname);
+  LLVMValueRef G = LLVMAddGlobal(M, i8p, sym);
+  LLVMSetInitializer(G, ff_const_ptr_cast(desc, i8p));
+  LLVMSetGlobalConstant(G, 1);
+  LLVMSetLinkage(G, LLVMInternalLinkage);
+  LLVMSetSection(G, FF_REGISTRY_SECTION);
+  LLVMSetAlignment(G, 8);
+  add_used(M, "llvm.compiler.used", G);
 }

@@ -127,7 +127,7 @@ static LLVMValueRef build_dispatch_call(LLVMBuilderRef B, LLVMValueRef I,
   LLVMTypeRef P[8];
   LLVMValueRef args[8];
   LLVMGetParamTypes(FT, P);
-  args[0] = ff_const_ptr_cast(d->table, P[0]);
+  args[0] = d->table ? ff_const_ptr_cast(d->table, P[0]) : LLVMConstNull(P[0]);
   args[1] = LLVMConstInt(P[1], d->ntable, 0);
   for (int i = 0; i < 6; i++)
     args[2 + i] = LLVMGetOperand(I, (unsigned)i);
@@ -171,6 +171,9 @@ void ff_rewrite_site(LLVMModuleRef M, struct ff_site *site,
     retarget_successor_phis(B, LLVMGetBasicBlockTerminator(join), BB, join);
   }
   move_to(B, I, rpc);
+  /* Marks the original call, so that no later run fuses it again. */
+  LLVMSetMetadata(I, LLVMGetMDKindIDInContext(C, FF_RPC_MD, (unsigned)strlen(FF_RPC_MD)),
+                  LLVMMDNodeInContext(C, NULL, 0));
   if (!is_invoke) {
     LLVMPositionBuilderAtEnd(B, rpc);
     LLVMBuildBr(B, join);
@@ -190,21 +193,31 @@ void ff_rewrite_site(LLVMModuleRef M, struct ff_site *site,
   LLVMBasicBlockRef after = test;
   for (size_t i = 0; i < narms; i++) {
     LLVMBasicBlockRef call_bb = test;
+    bool conditional = arms[i].ptr != NULL || arms[i].weak;
     LLVMPositionBuilderAtEnd(B, test);
-    if (arms[i].ptr != NULL) {
+    if (conditional) {
+      LLVMValueRef cond = NULL;
       call_bb = new_block_after(C, F, after, "faasfuse.call");
       LLVMBasicBlockRef next = new_block_after(C, F, call_bb, "faasfuse.next");
-      LLVMValueRef same = LLVMBuildICmp(
-          B, LLVMIntEQ, name, ff_const_ptr_cast(arms[i].ptr, LLVMTypeOf(name)),
-          "faasfuse.is_name");
-      LLVMBuildCondBr(B, same, call_bb, next);
+      if (arms[i].ptr != NULL)
+        cond = LLVMBuildICmp(B, LLVMIntEQ, name,
+                             ff_const_ptr_cast(arms[i].ptr, LLVMTypeOf(name)),
+                             "faasfuse.is_name");
+      if (arms[i].weak) {
+        /* Only if the callee's object was linked in. */
+        LLVMValueRef linked = LLVMBuildICmp(
+            B, LLVMIntNE, arms[i].wrapper,
+            LLVMConstNull(LLVMTypeOf(arms[i].wrapper)), "faasfuse.is_linked");
+        cond = cond ? LLVMBuildAnd(B, cond, linked, "") : linked;
+      }
+      LLVMBuildCondBr(B, cond, call_bb, next);
       test = after = next;
     }
     LLVMPositionBuilderAtEnd(B, call_bb);
     in_vals[nin] = build_wrapper_call(B, I, arms[i].wrapper);
     in_blocks[nin++] = call_bb;
     LLVMBuildBr(B, join);
-    if (arms[i].ptr == NULL) {
+    if (!conditional) {
       test = NULL; /* unconditional: nothing falls through */
       break;
     }

@@ -64,6 +64,26 @@ int faasfuse_fuse_module(LLVMModuleRef M, const struct faasfuse_options *opts,
                          const struct faasfuse_host *host, char *err,
                          size_t errlen);
 
+/*
+ * The routes of ordinary builds, which the plugin takes by itself when
+ * loaded by clang -fpass-plugin (per object) or ld.lld --load-pass-plugin
+ * (LTO):
+ *   faasfuse_fuse_object()  one translation unit: with `callee_name`, a
+ *       callee (prepared, registered for dispatch); else the entry or a
+ *       helper file of it. Call sites name callees through hidden weak
+ *       references, so a callee object linked in is called directly and a
+ *       missing one leaves the RPC. The runtime is linked in as shared
+ *       (linkonce_odr, hidden) definitions: several objects hold one copy.
+ *       A module with nothing of Nightcore in it is left alone.
+ *   faasfuse_fuse_lto()     the LTO module: the same as faasfuse_fuse_module
+ *       when the entry was compiled without the plugin; else nothing.
+ */
+int faasfuse_fuse_object(LLVMModuleRef M, const char *callee_name,
+                         const struct faasfuse_host *host, char *err,
+                         size_t errlen);
+int faasfuse_fuse_lto(LLVMModuleRef M, const struct faasfuse_host *host,
+                      char *err, size_t errlen);
+
 #ifdef __cplusplus
 }
 #endif

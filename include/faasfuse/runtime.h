@@ -73,7 +73,11 @@ int __faasfuse_call(struct faasfuse_callee *callee, void *caller_context,
  * A call whose callee is named only at run time: if `func_name` is the name
  * of one of the `n` merged functions in `table` (sorted by strcmp), the
  * same as __faasfuse_call on it; otherwise the RPC, __faasfuse_invoke.
+ * With a NULL table, the callees are those whose objects were linked into
+ * the library (per-object route): pointers to their descriptors in the
+ * section FAASFUSE_REGISTRY_SECTION.
  */
+#define FAASFUSE_REGISTRY_SECTION faasfuse_callees
 int __faasfuse_dispatch(struct faasfuse_callee *const *table, size_t n,
                         void *caller_context, const char *func_name,
                         const char *input, size_t input_length,
