@@ -1,6 +1,10 @@
 # faasfuse: the two commands a newcomer needs, and the rest.
 #   make demo    install what is missing, build, merge examples/foo.c + bar.c, compare, time
 #   make check   install what is missing, build, run every test (LLVM_VERSION=14|19|22)
+#   make build   configure (when needed) and build the plugin, runtime and faas-run
+#   make bench   build, then bench/run          make fuzz N=1000   build, then tests/fuzz/run N
+#   make deps    only install the Debian packages that are missing (needs root)
+# Each LLVM version builds in its own directory: build/ for 19, build-14/, build-22/.
 LLVM_VERSION ?= 19
 ifeq ($(LLVM_VERSION),19)
 BUILD ?= build
@@ -8,29 +12,59 @@ else
 BUILD ?= build-$(LLVM_VERSION)
 endif
 LLVM_DIR := /usr/lib/llvm-$(LLVM_VERSION)/lib/cmake/llvm
-JOBS ?= $(shell nproc)
+LLVM_BIN := /usr/lib/llvm-$(LLVM_VERSION)/bin
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+N ?= 1000
+# Written after a successful configure; a configure that failed half-way
+# (CMakeCache.txt but no stamp) or a fresh clone configures again.
+STAMP := $(BUILD)/.faasfuse-configured
+ifeq ($(wildcard $(BUILD)/CMakeCache.txt),)
+$(shell rm -f $(STAMP))
+endif
+ifeq ($(wildcard $(BUILD)/Makefile),)
+$(shell rm -f $(STAMP))
+endif
 
-.PHONY: all deps build check demo bench fuzz clean
+.PHONY: all deps configure build build-quiet check demo bench fuzz clean
 
 all: build
 
 deps:
 	@scripts/install-deps $(LLVM_VERSION)
 
-$(BUILD)/CMakeCache.txt:
-	cmake -S . -B $(BUILD) -DLLVM_DIR=$(LLVM_DIR) \
-	  -DCMAKE_C_COMPILER=/usr/lib/llvm-$(LLVM_VERSION)/bin/clang \
-	  -DCMAKE_CXX_COMPILER=/usr/lib/llvm-$(LLVM_VERSION)/bin/clang++ \
-	  -DCMAKE_ASM_COMPILER=/usr/lib/llvm-$(LLVM_VERSION)/bin/clang >/dev/null
+$(STAMP): | deps
+	@rm -f $(STAMP); mkdir -p $(BUILD)
+	cmake -S . -B $(BUILD) -G "Unix Makefiles" -DLLVM_DIR=$(LLVM_DIR) \
+	  -DCMAKE_C_COMPILER=$(LLVM_BIN)/clang \
+	  -DCMAKE_CXX_COMPILER=$(LLVM_BIN)/clang++ \
+	  -DCMAKE_ASM_COMPILER=$(LLVM_BIN)/clang >$(BUILD)/configure.log 2>&1 \
+	  || { cat $(BUILD)/configure.log >&2; echo "make: configuring $(BUILD) for LLVM $(LLVM_VERSION) failed" >&2; exit 1; }
+	@rm -f $(BUILD)/configure.log
+	@touch $(STAMP)
 
-build: deps $(BUILD)/CMakeCache.txt
-	cmake --build $(BUILD) -j $(JOBS)
+configure: deps $(STAMP)
 
+build: configure
+	cmake --build $(BUILD) -j $(JOBS) -- --no-print-directory
+
+# The demo builds quietly: the build's output only when it fails.
+build-quiet: configure
+	@echo "building faasfuse for LLVM $(LLVM_VERSION) in $(BUILD)/ ..."
+	@cmake --build $(BUILD) -j $(JOBS) -- --no-print-directory >$(BUILD)/build.log 2>&1 \
+	  || { tail -n 40 $(BUILD)/build.log >&2; echo "make: the build failed (all of it: $(BUILD)/build.log)" >&2; exit 1; }
+
+# lit's own summary ends the output; any failing test makes this fail.
 check: build
-	cmake --build $(BUILD) --target check
+	cmake --build $(BUILD) --target check -- --no-print-directory
 
-demo: build
+demo: build-quiet
 	@scripts/demo $(LLVM_VERSION) $(BUILD)
+
+bench: build
+	@if [ -f bench/run ]; then LLVM_VERSION=$(LLVM_VERSION) BUILD=$(BUILD) ./bench/run; else echo "make bench: bench/run is not there yet" >&2; exit 1; fi
+
+fuzz: build
+	@if [ -f tests/fuzz/run ]; then LLVM_VERSION=$(LLVM_VERSION) BUILD=$(BUILD) ./tests/fuzz/run $(N); else echo "make fuzz: tests/fuzz/run is not there yet" >&2; exit 1; fi
 
 clean:
 	rm -rf build build-14 build-19 build-22

@@ -1,0 +1,52 @@
+/* examples/bar.c's replies, but it builds only with faas-merge's -I, -D and
+ * --cflags: prefix.h comes from -I Inputs/include, UPPER from -D, and
+ * TWICE_OK from --cflags. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "faas/worker_v1_interface.h"
+#include "prefix.h"
+
+#if !defined(UPPER) || !defined(TWICE_OK)
+#error "needs -D UPPER and --cflags -DTWICE_OK"
+#endif
+
+struct worker {
+  void *caller_context;
+  faas_append_output_fn_t append_output_fn;
+};
+
+int faas_init(void) { return 0; }
+
+int faas_create_func_worker(void *caller_context, faas_invoke_func_fn_t invoke_func_fn,
+                            faas_append_output_fn_t append_output_fn, void **worker_handle) {
+  (void)invoke_func_fn;
+  struct worker *w = malloc(sizeof *w);
+  if (w == NULL)
+    return -1;
+  w->caller_context = caller_context;
+  w->append_output_fn = append_output_fn;
+  *worker_handle = w;
+  return 0;
+}
+
+int faas_destroy_func_worker(void *worker_handle) {
+  free(worker_handle);
+  return 0;
+}
+
+int faas_func_call(void *worker_handle, const char *input, size_t input_length) {
+  struct worker *w = worker_handle;
+  char *upper = malloc(input_length + 1);
+  if (upper == NULL)
+    return -1;
+  for (size_t i = 0; i < input_length; i++)
+    upper[i] = (char)UPPER((unsigned char)input[i]);
+  w->append_output_fn(w->caller_context, BAR_TAG, strlen(BAR_TAG));
+  w->append_output_fn(w->caller_context, upper, input_length);
+  free(upper);
+  if (input_length == 4 && memcmp(input, "fail", 4) == 0)
+    return 1;
+  return 0;
+}

@@ -1,0 +1,2 @@
+/* Found only through faas-merge -I. */
+#define BAR_TAG "Bar:"

@@ -1,0 +1,2 @@
+/* Compiles, but is no Nightcore function: no faas_func_call. */
+int helper(int x) { return x + 1; }
