@@ -386,10 +386,8 @@ int faasfuse_fuse_object(LLVMModuleRef M, const char *callee_name,
     goto out;
   }
   struct ff_callee *c;
-  RB_FOREACH(c, ff_callee_tree, &callees) {
+  RB_FOREACH(c, ff_callee_tree, &callees)
     ff_register_descriptor(M, c->desc);
-    ff_keep_callee(M, c->wrapper, c->desc);
-  }
   if (ff_link_runtime(M, true, err, errlen) != 0)
     goto out;
   if (callee_name == NULL || !*callee_name) {

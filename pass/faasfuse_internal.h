@@ -51,8 +51,8 @@ void ff_emit_callee(LLVMModuleRef M, const char *name, LLVMValueRef fns[FF_NABI]
 /* Puts the descriptor in section faasfuse_callees, where the runtime finds
  * every callee linked into a library (per-object route). */
 void ff_register_descriptor(LLVMModuleRef M, LLVMValueRef desc);
-/* Keeps a callee's wrapper and descriptor through LTO, whoever refers to it. */
-void ff_keep_callee(LLVMModuleRef M, LLVMValueRef wrapper, LLVMValueRef desc);
+/* Emits __faasfuse_callee_NAME, the wrapper of the descriptor `desc`. */
+LLVMValueRef ff_emit_wrapper(LLVMModuleRef M, const char *name, LLVMValueRef desc);
 /* Prepares without checks (faasfuse_prepare_callee checks first). */
 void ff_prepare_checked(LLVMModuleRef M, const char *name, LLVMValueRef fns[FF_NABI],
                         LLVMValueRef *wrapper, LLVMValueRef *desc);

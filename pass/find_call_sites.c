@@ -61,8 +61,8 @@ int ff_read_callees(LLVMModuleRef M, struct ff_callee_tree *tree, char *err,
       LLVMGetMDNodeOperands(nodes[i], ops);
       name = LLVMGetMDString(ops[0], &len);
     }
-    if (name == NULL || LLVMIsAFunction(ops[1]) == NULL ||
-        LLVMIsAGlobalVariable(ops[2]) == NULL) {
+    if (name == NULL || (ops[1] != NULL && LLVMIsAFunction(ops[1]) == NULL) ||
+        ops[2] == NULL || LLVMIsAGlobalVariable(ops[2]) == NULL) {
       ff_error(err, errlen, "malformed !%s entry %u (was the module edited by hand?)",
                FF_CALLEES_MD, i);
       rc = -1;
@@ -76,8 +76,10 @@ int ff_read_callees(LLVMModuleRef M, struct ff_callee_tree *tree, char *err,
       break;
     }
     memcpy(c->name, name, len);
-    c->wrapper = ops[1];
     c->desc = ops[2];
+    /* LTO drops a wrapper no object referred to; the descriptor, which the
+     * registry keeps, gives it back. */
+    c->wrapper = ops[1] != NULL ? ops[1] : ff_emit_wrapper(M, c->name, c->desc);
     if (RB_INSERT(ff_callee_tree, tree, c) != NULL) {
       ff_error(err, errlen,
                "two callees are named '%s': each Nightcore function may be "

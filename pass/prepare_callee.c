@@ -136,11 +136,37 @@ static LLVMValueRef build_call(LLVMBuilderRef B, LLVMValueRef F,
   return LLVMBuildCall2(B, FT, F, args, n, "");
 }
 
-void ff_emit_callee(LLVMModuleRef M, const char *name, LLVMValueRef fns[FF_NABI],
-                    LLVMValueRef *wrapper_out, LLVMValueRef *desc_out) {
+/* int __faasfuse_callee_NAME(ctx, in, len, &out, &outlen): the runtime's
+ * merged call on the descriptor. */
+LLVMValueRef ff_emit_wrapper(LLVMModuleRef M, const char *name, LLVMValueRef desc) {
   LLVMContextRef C = LLVMGetModuleContext(M);
   LLVMTypeRef i8p = ff_i8p(M), i32 = LLVMInt32TypeInContext(C),
               i64 = LLVMInt64TypeInContext(C);
+  char sym[FAASFUSE_NAME_MAX + 64];
+  LLVMTypeRef wparams[5] = {i8p, i8p, i64, ff_ptr_to(i8p), ff_ptr_to(i64)};
+  LLVMTypeRef WT = LLVMFunctionType(i32, wparams, 5, 0);
+  snprintf(sym, sizeof sym, FF_WRAPPER_PREFIX "%s", name);
+  LLVMValueRef W = LLVMAddFunction(M, sym, WT);
+  LLVMSetLinkage(W, LLVMExternalLinkage);
+  LLVMSetVisibility(W, LLVMHiddenVisibility);
+  LLVMTypeRef cparams[6] = {i8p, i8p, i8p, i64, ff_ptr_to(i8p), ff_ptr_to(i64)};
+  LLVMValueRef rt_call =
+      get_or_declare(M, FAASFUSE_RT_CALL, LLVMFunctionType(i32, cparams, 6, 0));
+  LLVMBuilderRef B = LLVMCreateBuilderInContext(C);
+  LLVMPositionBuilderAtEnd(B, LLVMAppendBasicBlockInContext(C, W, "entry"));
+  LLVMValueRef args[6] = {ff_const_ptr_cast(desc, i8p), LLVMGetParam(W, 0),
+                          LLVMGetParam(W, 1), LLVMGetParam(W, 2),
+                          LLVMGetParam(W, 3), LLVMGetParam(W, 4)};
+  LLVMValueRef r = build_call(B, rt_call, args, 6);
+  LLVMBuildRet(B, r);
+  LLVMDisposeBuilder(B);
+  return W;
+}
+
+void ff_emit_callee(LLVMModuleRef M, const char *name, LLVMValueRef fns[FF_NABI],
+                    LLVMValueRef *wrapper_out, LLVMValueRef *desc_out) {
+  LLVMContextRef C = LLVMGetModuleContext(M);
+  LLVMTypeRef i8p = ff_i8p(M), i32 = LLVMInt32TypeInContext(C);
   char sym[FAASFUSE_NAME_MAX + 64];
   size_t nlen = strlen(name);
 
@@ -172,24 +198,7 @@ void ff_emit_callee(LLVMModuleRef M, const char *name, LLVMValueRef fns[FF_NABI]
   if (*name == '\0')
     return; /* an unnamed entry cannot be called by name */
 
-  /* int __faasfuse_callee_NAME(ctx, in, len, &out, &outlen) */
-  LLVMTypeRef wparams[5] = {i8p, i8p, i64, ff_ptr_to(i8p), ff_ptr_to(i64)};
-  LLVMTypeRef WT = LLVMFunctionType(i32, wparams, 5, 0);
-  snprintf(sym, sizeof sym, FF_WRAPPER_PREFIX "%s", name);
-  LLVMValueRef W = LLVMAddFunction(M, sym, WT);
-  LLVMSetLinkage(W, LLVMExternalLinkage);
-  LLVMSetVisibility(W, LLVMHiddenVisibility);
-  LLVMTypeRef cparams[6] = {i8p, i8p, i8p, i64, ff_ptr_to(i8p), ff_ptr_to(i64)};
-  LLVMValueRef rt_call =
-      get_or_declare(M, FAASFUSE_RT_CALL, LLVMFunctionType(i32, cparams, 6, 0));
-  LLVMBuilderRef B = LLVMCreateBuilderInContext(C);
-  LLVMPositionBuilderAtEnd(B, LLVMAppendBasicBlockInContext(C, W, "entry"));
-  LLVMValueRef args[6] = {ff_const_ptr_cast(desc, i8p), LLVMGetParam(W, 0),
-                          LLVMGetParam(W, 1), LLVMGetParam(W, 2),
-                          LLVMGetParam(W, 3), LLVMGetParam(W, 4)};
-  LLVMValueRef r = build_call(B, rt_call, args, 6);
-  LLVMBuildRet(B, r);
-  LLVMDisposeBuilder(B);
+  LLVMValueRef W = ff_emit_wrapper(M, name, desc);
   *wrapper_out = W;
 
   LLVMMetadataRef ops[3] = {LLVMMDStringInContext2(C, name, nlen),
@@ -273,10 +282,7 @@ static void add_used(LLVMModuleRef M, const char *list, LLVMValueRef V) {
   LLVMSetValueName2(G, list, strlen(list));
 }
 
-void ff_keep_callee(LLVMModuleRef M, LLVMValueRef wrapper, LLVMValueRef desc) {
-  add_used(M, "llvm.used", wrapper);
-  add_used(M, "llvm.used", desc);
-}
+
 
 void ff_register_descriptor(LLVMModuleRef M, LLVMValueRef desc) {
   LLVMTypeRef i8p = ff_i8p(M);

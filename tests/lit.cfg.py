@@ -32,6 +32,8 @@ sub("%plugin", config.faasfuse_plugin)
 sub("%faas-merge", os.path.join(config.faasfuse_src_root, "scripts", "faas-merge") + " --llvm-version " + v)
 sub("%faas-run", os.path.join(config.faasfuse_obj_root, "bin", "faas-run"))
 sub("%llvm-link", os.path.join(tools, "llvm-link"))
+sub("%llvm-nm", os.path.join(tools, "llvm-nm"))
+sub("%llvm-objdump", os.path.join(tools, "llvm-objdump"))
 sub("%llvm-dis", os.path.join(tools, "llvm-dis"))
 sub("%llvm-as", os.path.join(tools, "llvm-as"))
 sub("%clangxx", os.path.join(tools, "clang++"))
@@ -39,6 +41,7 @@ sub("%clang", os.path.join(tools, "clang"))
 sub("%opt", os.path.join(tools, "opt"))
 sub("%examples", os.path.join(config.faasfuse_src_root, "examples"))
 sub("%inputs", os.path.join(config.faasfuse_src_root, "tests", "Inputs"))
+sub("%differential", os.path.join(config.faasfuse_src_root, "tests", "e2e", "Inputs", "differential"))
 sub("%python", config.python_executable)
 sub("%srcroot", config.faasfuse_src_root)
 sub("%objroot", config.faasfuse_obj_root)
@@ -48,12 +51,19 @@ sub("%rtinc", os.path.join(config.faasfuse_src_root, "include"))
 # pointers (`ptr`): LLVM 14 needs to be told; 15 and later do it by default.
 sub("%opaque", "-opaque-pointers" if int(v) < 15 else "")
 
+# clang -fpass-plugin loads the plugin after -mllvm options are parsed on
+# LLVM 14 and 19, so -faasfuse-callee= needs the plugin loaded earlier too.
+sub("%fplugin", ("-fplugin=" + config.faasfuse_plugin) if int(v) < 22 else "")
+sub("%lld", os.path.join(tools, "ld.lld"))
+
 # Features for REQUIRES/UNSUPPORTED lines.
 config.available_features.add("llvm" + v)
 if int(v) < 17:
     config.available_features.add("typed-pointers")
 if int(v) >= 15:
     config.available_features.add("opaque-pointers-default")
+    # ld.lld --load-pass-plugin and the full-LTO extension point.
+    config.available_features.add("lto-plugin")
 import shutil
 if shutil.which("valgrind"):
     config.available_features.add("valgrind")
