@@ -10,7 +10,7 @@ import lit.formats
 
 config.name = "faasfuse-llvm" + config.llvm_version_major
 config.test_format = lit.formats.ShTest(not lit_config.isWindows)
-config.suffixes = [".ll", ".test", ".c", ".cc"]
+config.suffixes = [".ll", ".test"]
 config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.faasfuse_obj_root, "tests")
@@ -43,6 +43,7 @@ sub("%examples", os.path.join(config.faasfuse_src_root, "examples"))
 sub("%inputs", os.path.join(config.faasfuse_src_root, "tests", "Inputs"))
 sub("%differential", os.path.join(config.faasfuse_src_root, "tests", "e2e", "Inputs", "differential"))
 sub("%python", config.python_executable)
+sub("%llvm-version", v)
 sub("%srcroot", config.faasfuse_src_root)
 sub("%objroot", config.faasfuse_obj_root)
 sub("%rtinc", os.path.join(config.faasfuse_src_root, "include"))
