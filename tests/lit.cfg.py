@@ -65,6 +65,14 @@ if int(v) >= 15:
     config.available_features.add("opaque-pointers-default")
     # ld.lld --load-pass-plugin and the full-LTO extension point.
     config.available_features.add("lto-plugin")
+# Another installed LLVM, to check that the plugin refuses to run in it.
+for other in ("22", "19", "14"):
+    if other != v and os.path.exists("/usr/lib/llvm-%s/bin/opt" % other):
+        config.available_features.add("other-llvm")
+        sub("%other-opt", "/usr/lib/llvm-%s/bin/opt" % other)
+        sub("%other-version", other)
+        break
+
 import shutil
 if shutil.which("valgrind"):
     config.available_features.add("valgrind")
