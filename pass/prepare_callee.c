@@ -179,18 +179,28 @@ void ff_emit_callee(LLVMModuleRef M, const char *name, LLVMValueRef fns[FF_NABI]
   LLVMSetLinkage(gstr, LLVMPrivateLinkage);
   LLVMSetUnnamedAddr(gstr, 1);
 
-  /* struct faasfuse_callee (include/faasfuse/runtime.h), field by field. */
-  LLVMTypeRef fields[7] = {i8p, i8p, i8p, i8p, i8p, i32, i32};
-  LLVMTypeRef DT = LLVMStructTypeInContext(C, fields, 7, 0);
-  LLVMValueRef init[7];
+  /* struct faasfuse_callee_state: what the runtime writes. */
+  LLVMTypeRef state_fields[2] = {i32, i32};
+  LLVMTypeRef ST = LLVMStructTypeInContext(C, state_fields, 2, 0);
+  snprintf(sym, sizeof sym, "__faasfuse_state_%s", *name ? name : FF_ENTRY_TAG);
+  LLVMValueRef state = LLVMAddGlobal(M, ST, sym);
+  LLVMSetInitializer(state, LLVMConstNull(ST));
+  LLVMSetLinkage(state, LLVMInternalLinkage);
+  LLVMSetAlignment(state, 8);
+
+  /* struct faasfuse_callee (include/faasfuse/runtime.h), field by field: a
+   * constant, so that inlined runtime code calls the callee directly. */
+  LLVMTypeRef fields[6] = {i8p, i8p, i8p, i8p, i8p, i8p};
+  LLVMTypeRef DT = LLVMStructTypeInContext(C, fields, 6, 0);
+  LLVMValueRef init[6];
   init[0] = ff_const_ptr_cast(gstr, i8p);
   for (int i = 0; i < FF_NABI; i++)
     init[1 + i] = fns[i] ? ff_const_ptr_cast(fns[i], i8p) : LLVMConstNull(i8p);
-  init[5] = LLVMConstInt(i32, 0, 0);
-  init[6] = LLVMConstInt(i32, 0, 0);
+  init[5] = ff_const_ptr_cast(state, i8p);
   snprintf(sym, sizeof sym, FF_DESC_PREFIX "%s", *name ? name : FF_ENTRY_TAG);
   LLVMValueRef desc = LLVMAddGlobal(M, DT, sym);
-  LLVMSetInitializer(desc, LLVMConstStructInContext(C, init, 7, 0));
+  LLVMSetInitializer(desc, LLVMConstStructInContext(C, init, 6, 0));
+  LLVMSetGlobalConstant(desc, 1);
   LLVMSetLinkage(desc, LLVMInternalLinkage);
   LLVMSetAlignment(desc, 8);
   *desc_out = desc;

@@ -40,7 +40,7 @@ enum {
   RT_MAGIC_WORKER = 0x6b726f77, /* "work" */
 };
 
-/* Values of faasfuse_callee.init_state. */
+/* Values of faasfuse_callee_state.init_state. */
 enum { RT_INIT_NONE = 0, RT_INIT_OK = 1, RT_INIT_FAILED = 2 };
 
 /* First output buffer of a worker; grown by doubling. */
@@ -187,14 +187,14 @@ static int rt_run_init_once(int (*init)(void)) {
  * result the first time, 0 if it succeeded, -1 if it failed before. */
 static RT_COLD int rt_prepare(struct faasfuse_callee *c) {
   pthread_mutex_lock(&rt_init_lock);
-  int32_t state = __atomic_load_n(&c->init_state, __ATOMIC_RELAXED);
+  int32_t state = __atomic_load_n(&c->state->init_state, __ATOMIC_RELAXED);
   int rc = state == RT_INIT_OK ? 0 : -1;
   if (state == RT_INIT_NONE) {
     rc = c->init != NULL ? rt_run_init_once(c->init) : 0;
-    if (c->slot == 0)
-      c->slot = ++rt_slot_count;
+    if (c->state->slot == 0)
+      c->state->slot = ++rt_slot_count;
     /* Publishes the slot with the state: the fast path reads both. */
-    __atomic_store_n(&c->init_state, rc == 0 ? RT_INIT_OK : RT_INIT_FAILED,
+    __atomic_store_n(&c->state->init_state, rc == 0 ? RT_INIT_OK : RT_INIT_FAILED,
                      __ATOMIC_RELEASE);
   }
   pthread_mutex_unlock(&rt_init_lock);
@@ -202,7 +202,7 @@ static RT_COLD int rt_prepare(struct faasfuse_callee *c) {
 }
 
 static inline int rt_ready(struct faasfuse_callee *c) {
-  return RT_LIKELY(__atomic_load_n(&c->init_state, __ATOMIC_ACQUIRE) ==
+  return RT_LIKELY(__atomic_load_n(&c->state->init_state, __ATOMIC_ACQUIRE) ==
                    RT_INIT_OK) ||
          rt_prepare(c) == 0;
 }
@@ -233,8 +233,8 @@ static void rt_worker_free(struct rt_worker *w) {
  * kept) if create fails. */
 static RT_COLD struct rt_worker *rt_new_worker(struct rt_root *r,
                                                struct faasfuse_callee *callee) {
-  if ((size_t)callee->slot > r->nslots &&
-      rt_grow_pools(r, (size_t)callee->slot) != 0)
+  if ((size_t)callee->state->slot > r->nslots &&
+      rt_grow_pools(r, (size_t)callee->state->slot) != 0)
     return NULL;
   struct rt_worker *w = calloc(1, sizeof *w);
   if (w == NULL)
@@ -450,7 +450,7 @@ int __faasfuse_call(struct faasfuse_callee *callee, void *caller_context,
   /* An idle worker of this callee, or a new one: a busy worker is never in
    * the pool, so recursion gets a worker of its own. */
   struct rt_root *r = caller->root;
-  size_t i = (size_t)callee->slot - 1;
+  size_t i = (size_t)callee->state->slot - 1;
   struct rt_worker *w = RT_LIKELY(i < r->nslots) ? r->idle[i] : NULL;
   if (RT_LIKELY(w != NULL))
     r->idle[i] = w->next_idle;
@@ -487,7 +487,7 @@ int __faasfuse_call(struct faasfuse_callee *callee, void *caller_context,
 /* The entry's exported ABI functions                                      */
 
 int __faasfuse_entry_init(struct faasfuse_callee *entry) {
-  if (__atomic_load_n(&entry->init_state, __ATOMIC_ACQUIRE) == RT_INIT_OK)
+  if (__atomic_load_n(&entry->state->init_state, __ATOMIC_ACQUIRE) == RT_INIT_OK)
     return 0;
   return rt_prepare(entry);
 }

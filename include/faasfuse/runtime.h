@@ -19,7 +19,15 @@
 extern "C" {
 #endif
 
-/* One merged function (a prepared callee, or the module's own entry). */
+/* What the runtime writes about a merged function: zero-initialised. */
+struct faasfuse_callee_state {
+  int32_t init_state; /* 0 none, 1 ok, 2 failed */
+  int32_t slot;       /* pool index + 1 */
+};
+
+/* One merged function (a prepared callee, or the module's own entry). The
+ * pass emits it as a constant, so that once the runtime's fast path is
+ * inlined into a wrapper, the call of the callee is a direct call. */
 struct faasfuse_callee {
   const char *name; /* Nightcore name, NUL-terminated; "" for an unnamed entry */
   int (*init)(void);                     /* the callee's faas_init, or NULL */
@@ -29,8 +37,7 @@ struct faasfuse_callee {
   int (*destroy)(void *worker_handle);   /* faas_destroy_func_worker, or NULL */
   int (*call)(void *worker_handle, const char *input,
               size_t input_length);      /* faas_func_call, never NULL */
-  int32_t init_state; /* runtime-owned, zero-initialised: 0 none, 1 ok, 2 failed */
-  int32_t slot;       /* runtime-owned, zero-initialised: pool index + 1 */
+  struct faasfuse_callee_state *state; /* runtime-owned */
 };
 
 /* Names of the runtime symbols the pass refers to. */

@@ -5,7 +5,7 @@
 ; RUN: %llvm-link %opaque %S/Inputs/entry-abi.ll %t.bar.bc -o %t.linked.bc
 ; RUN: %opt %opaque %loadplugin -passes=faasfuse %t.linked.bc -S -o - | FileCheck %s
 
-; CHECK-DAG: @__faasfuse_desc_entry = internal global { ptr, ptr, ptr, ptr, ptr, i32, i32 } { ptr @__faasfuse_name_entry, ptr @__faasfuse.entry.faas_init, ptr @__faasfuse.entry.faas_create_func_worker, ptr @__faasfuse.entry.faas_destroy_func_worker, ptr @__faasfuse.entry.faas_func_call, i32 0, i32 0 }
+; CHECK-DAG: @__faasfuse_desc_entry = internal constant { ptr, ptr, ptr, ptr, ptr, ptr } { ptr @__faasfuse_name_entry, ptr @__faasfuse.entry.faas_init, ptr @__faasfuse.entry.faas_create_func_worker, ptr @__faasfuse.entry.faas_destroy_func_worker, ptr @__faasfuse.entry.faas_func_call, ptr @__faasfuse_state_entry }
 ; CHECK-DAG: define internal i32 @__faasfuse.entry.faas_init()
 ; CHECK-DAG: define internal i32 @__faasfuse.entry.faas_func_call(
 ; CHECK-DAG: define internal {{.*}}i32 @__faasfuse_call(

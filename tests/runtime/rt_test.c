@@ -226,8 +226,10 @@ static int fw_call(struct stats *st, int (*body)(struct fw *, const char *, size
   static int call_##Name(void *h, const char *in, size_t len) {               \
     return fw_call(&st_##Name, body_##Name, h, in, len);                       \
   }                                                                            \
+  static struct faasfuse_callee_state state_##Name;                           \
   static struct faasfuse_callee desc_##Name = {                                \
-      #Name, init_##Name, create_##Name, destroy_##Name, call_##Name, 0, 0};   \
+      #Name, init_##Name, create_##Name, destroy_##Name, call_##Name,          \
+      &state_##Name};                                                          \
   UNUSED static int merged_##Name(void *ctx, const char *in, size_t len,      \
                                   const char **out, size_t *outlen) {          \
     return __faasfuse_call(&desc_##Name, ctx, in, len, out, outlen);           \
@@ -252,8 +254,9 @@ FUNCTION(S0) FUNCTION(S1) FUNCTION(S2) FUNCTION(S3) /* first used in a race */
 FUNCTION(S4) FUNCTION(S5) FUNCTION(S6) FUNCTION(S7)
 
 /* Foo reached through a second descriptor: its init must still run once. */
+static struct faasfuse_callee_state state_FooAlias;
 static struct faasfuse_callee desc_FooAlias = {
-    "Foo", init_Foo, create_Foo, destroy_Foo, call_Foo, 0, 0};
+    "Foo", init_Foo, create_Foo, destroy_Foo, call_Foo, &state_FooAlias};
 
 /* A function with no init, create or destroy: its handle is NULL. */
 static atomic_int nocreate_bad_handle;
@@ -264,8 +267,9 @@ static int call_NoCreate(void *handle, const char *in, size_t len) {
     atomic_fetch_add(&nocreate_bad_handle, 1);
   return 0;
 }
+static struct faasfuse_callee_state state_NoCreate;
 static struct faasfuse_callee desc_NoCreate = {
-    "NoCreate", NULL, NULL, NULL, call_NoCreate, 0, 0};
+    "NoCreate", NULL, NULL, NULL, call_NoCreate, &state_NoCreate};
 
 static struct faasfuse_callee *const slot_descs[8] = {
     &desc_S0, &desc_S1, &desc_S2, &desc_S3,
@@ -785,8 +789,9 @@ _Static_assert(offsetof(struct faasfuse_callee, init) == 8, "init");
 _Static_assert(offsetof(struct faasfuse_callee, create) == 16, "create");
 _Static_assert(offsetof(struct faasfuse_callee, destroy) == 24, "destroy");
 _Static_assert(offsetof(struct faasfuse_callee, call) == 32, "call");
-_Static_assert(offsetof(struct faasfuse_callee, init_state) == 40, "init_state");
-_Static_assert(offsetof(struct faasfuse_callee, slot) == 44, "slot");
+_Static_assert(offsetof(struct faasfuse_callee, state) == 40, "state");
+_Static_assert(offsetof(struct faasfuse_callee_state, init_state) == 0, "init_state");
+_Static_assert(offsetof(struct faasfuse_callee_state, slot) == 4, "slot");
 _Static_assert(sizeof(struct faasfuse_callee) == 48, "size");
 
 static void group_basics(void) {
@@ -1066,9 +1071,9 @@ static void group_init_race(void) {
   CHECK(atomic_load(&st_Slow.create) == NTHREADS);
   for (int i = 0; i < 8; i++) {
     CHECK(atomic_load(&slot_stats[i]->init) == 1);
-    CHECK(slot_descs[i]->slot > 0 && slot_descs[i]->init_state == 1);
+    CHECK(slot_descs[i]->state->slot > 0 && slot_descs[i]->state->init_state == 1);
     for (int j = 0; j < i; j++)
-      CHECK(slot_descs[i]->slot != slot_descs[j]->slot);
+      CHECK(slot_descs[i]->state->slot != slot_descs[j]->state->slot);
   }
 }
 
