@@ -44,6 +44,9 @@ sub("%inputs", os.path.join(config.faasfuse_src_root, "tests", "Inputs"))
 sub("%differential", os.path.join(config.faasfuse_src_root, "tests", "e2e", "Inputs", "differential"))
 sub("%python", config.python_executable)
 sub("%llvm-version", v)
+# The random-workflow smoke: 200 workflows on the default LLVM, fewer on the
+# others, to keep .ci/run (three LLVMs on two cores) well under 30 minutes.
+sub("%fuzz-smoke-count", "200" if v == "19" else "60")
 sub("%srcroot", config.faasfuse_src_root)
 sub("%objroot", config.faasfuse_obj_root)
 sub("%rtinc", os.path.join(config.faasfuse_src_root, "include"))
