@@ -64,7 +64,7 @@ bench: build
 	@if [ -f bench/run ]; then LLVM_VERSION=$(LLVM_VERSION) BUILD=$(BUILD) ./bench/run; else echo "make bench: bench/run is not there yet" >&2; exit 1; fi
 
 fuzz: build
-	@if [ -f tests/fuzz/run ]; then LLVM_VERSION=$(LLVM_VERSION) BUILD=$(BUILD) ./tests/fuzz/run $(N); else echo "make fuzz: tests/fuzz/run is not there yet" >&2; exit 1; fi
+	@if [ -f tests/fuzz/run ]; then ./tests/fuzz/run $(or $(N),200) --llvm-version $(LLVM_VERSION); else echo "make fuzz: tests/fuzz/run is not there yet" >&2; exit 1; fi
 
 clean:
 	rm -rf build build-14 build-19 build-22
