@@ -270,6 +270,13 @@ static void fuse_site(LLVMModuleRef M, struct ff_site *s,
   }
 }
 
+/* Tags the module with the named metadata `md`, so later runs know. */
+static void mark(LLVMModuleRef M, const char *md) {
+  LLVMContextRef C = LLVMGetModuleContext(M);
+  LLVMMetadataRef tag = LLVMMDStringInContext2(C, "faasfuse", 8);
+  LLVMAddNamedMetadataOperand(M, md, LLVMMetadataAsValue(C, LLVMMDNodeInContext2(C, &tag, 1)));
+}
+
 static int fuse_module(LLVMModuleRef M, const struct faasfuse_options *opts,
                        const struct faasfuse_host *host, bool lto, char *err,
                        size_t errlen) {
@@ -324,10 +331,7 @@ static int fuse_module(LLVMModuleRef M, const struct faasfuse_options *opts,
 
   if (!lto)
     ff_internalize_fused(M);
-  LLVMContextRef C = LLVMGetModuleContext(M);
-  LLVMMetadataRef tag = LLVMMDStringInContext2(C, "faasfuse", 8);
-  LLVMAddNamedMetadataOperand(M, FF_FUSED_MD,
-                              LLVMMetadataAsValue(C, LLVMMDNodeInContext2(C, &tag, 1)));
+  mark(M, FF_FUSED_MD);
   rc = 0;
 out:
   ff_free_sites(&sites);
@@ -343,20 +347,9 @@ int faasfuse_fuse_module(LLVMModuleRef M, const struct faasfuse_options *opts,
 
 /* ---- the routes of ordinary builds --------------------------------------- */
 
-static bool defines(LLVMModuleRef M, const char *name) {
-  LLVMValueRef F = LLVMGetNamedFunction(M, name);
-  return F != NULL && !LLVMIsDeclaration(F);
-}
-
 static bool entry_done(LLVMModuleRef M) {
   return LLVMGetNamedMetadataNumOperands(M, FF_FUSED_MD) > 0 ||
-         defines(M, "__faasfuse.entry.faas_func_call");
-}
-
-static void mark(LLVMModuleRef M, const char *md) {
-  LLVMContextRef C = LLVMGetModuleContext(M);
-  LLVMMetadataRef tag = LLVMMDStringInContext2(C, "faasfuse", 8);
-  LLVMAddNamedMetadataOperand(M, md, LLVMMetadataAsValue(C, LLVMMDNodeInContext2(C, &tag, 1)));
+         ff_defines(M, "__faasfuse.entry.faas_func_call");
 }
 
 int faasfuse_fuse_object(LLVMModuleRef M, const char *callee_name,
@@ -376,7 +369,7 @@ int faasfuse_fuse_object(LLVMModuleRef M, const char *callee_name,
     return 0; /* a callee prepared by opt: the caller's pass fuses it */
   } else {
     ff_find_call_sites(M, &sites);
-    bool is_entry = defines(M, "faas_func_call");
+    bool is_entry = ff_defines(M, "faas_func_call");
     if (TAILQ_EMPTY(&sites) && !is_entry)
       return 0; /* nothing of Nightcore in this file */
     ff_free_sites(&sites);
@@ -391,7 +384,7 @@ int faasfuse_fuse_object(LLVMModuleRef M, const char *callee_name,
   if (ff_link_runtime(M, true, err, errlen) != 0)
     goto out;
   if (callee_name == NULL || !*callee_name) {
-    if (defines(M, "faas_func_call") &&
+    if (ff_defines(M, "faas_func_call") &&
         ff_instrument_entry(M, "", &callees, err, errlen) != 0)
       goto out;
   }
@@ -415,7 +408,7 @@ int faasfuse_fuse_lto(LLVMModuleRef M, const struct faasfuse_host *host,
   struct faasfuse_options opts;
   memset(&opts, 0, sizeof opts);
   /* Only when the entry itself was compiled without the plugin. */
-  if (entry_done(M) || !defines(M, "faas_func_call") ||
+  if (entry_done(M) || !ff_defines(M, "faas_func_call") ||
       LLVMGetNamedMetadataNumOperands(M, FF_CALLEES_MD) == 0)
     return 0;
   return fuse_module(M, &opts, host, true, err, errlen);

@@ -26,6 +26,19 @@
 #define FF_ENTRY_TAG "entry"
 #define FF_REGISTRY_SECTION "faasfuse_callees"
 
+/* Small predicates every file of the core uses. */
+static inline bool ff_is_int(LLVMTypeRef T, unsigned bits) {
+  return LLVMGetTypeKind(T) == LLVMIntegerTypeKind && LLVMGetIntTypeWidth(T) == bits;
+}
+static inline bool ff_is_ptr(LLVMTypeRef T) {
+  return LLVMGetTypeKind(T) == LLVMPointerTypeKind;
+}
+/* Does the module define (not just declare) the function `name`? */
+static inline bool ff_defines(LLVMModuleRef M, const char *name) {
+  LLVMValueRef F = LLVMGetNamedFunction(M, name);
+  return F != NULL && !LLVMIsDeclaration(F);
+}
+
 /* The four functions a Nightcore library exports, in descriptor order. */
 enum ff_abi { FF_INIT, FF_CREATE, FF_DESTROY, FF_CALL, FF_NABI };
 extern const char *const ff_abi_names[FF_NABI];

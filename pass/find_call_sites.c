@@ -94,23 +94,15 @@ int ff_read_callees(LLVMModuleRef M, struct ff_callee_tree *tree, char *err,
 
 /* ---- call sites ---------------------------------------------------------- */
 
-static bool is_int(LLVMTypeRef T, unsigned bits) {
-  return LLVMGetTypeKind(T) == LLVMIntegerTypeKind && LLVMGetIntTypeWidth(T) == bits;
-}
-
-static bool is_ptr(LLVMTypeRef T) {
-  return LLVMGetTypeKind(T) == LLVMPointerTypeKind;
-}
-
 /* i32 (ptr, ptr, ptr, i64, ptr, ptr), not variadic */
 static bool has_invoke_type(LLVMTypeRef FT) {
   LLVMTypeRef P[6];
   if (LLVMIsFunctionVarArg(FT) || LLVMCountParamTypes(FT) != 6 ||
-      !is_int(LLVMGetReturnType(FT), 32))
+      !ff_is_int(LLVMGetReturnType(FT), 32))
     return false;
   LLVMGetParamTypes(FT, P);
-  return is_ptr(P[0]) && is_ptr(P[1]) && is_ptr(P[2]) && is_int(P[3], 64) &&
-         is_ptr(P[4]) && is_ptr(P[5]);
+  return ff_is_ptr(P[0]) && ff_is_ptr(P[1]) && ff_is_ptr(P[2]) && ff_is_int(P[3], 64) &&
+         ff_is_ptr(P[4]) && ff_is_ptr(P[5]);
 }
 
 static LLVMValueRef strip_casts(LLVMValueRef V) {

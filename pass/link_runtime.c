@@ -71,10 +71,7 @@ int ff_link_callees(LLVMModuleRef M, const struct faasfuse_options *opts,
   return 0;
 }
 
-bool ff_has_runtime(LLVMModuleRef M) {
-  LLVMValueRef have = LLVMGetNamedFunction(M, FAASFUSE_RT_CALL);
-  return have != NULL && !LLVMIsDeclaration(have);
-}
+bool ff_has_runtime(LLVMModuleRef M) { return ff_defines(M, FAASFUSE_RT_CALL); }
 
 /* One copy per library, whatever the number of objects holding it: entry
  * points keep their names (a call site compares against

@@ -37,21 +37,17 @@ LLVMTypeRef ff_i8p(LLVMModuleRef M) {
   return ff_byte_ptr_type(LLVMGetModuleContext(M));
 }
 
-static bool is_int(LLVMTypeRef T, unsigned bits) {
-  return LLVMGetTypeKind(T) == LLVMIntegerTypeKind && LLVMGetIntTypeWidth(T) == bits;
-}
-
 static bool abi_type_ok(LLVMTypeRef FT, const char *params) {
   size_t n = strlen(params);
   LLVMTypeRef P[8];
-  if (!is_int(LLVMGetReturnType(FT), 32) || LLVMIsFunctionVarArg(FT) ||
+  if (!ff_is_int(LLVMGetReturnType(FT), 32) || LLVMIsFunctionVarArg(FT) ||
       LLVMCountParamTypes(FT) != n)
     return false;
   LLVMGetParamTypes(FT, P);
   for (size_t i = 0; i < n; i++) {
     if (params[i] == 'p' && LLVMGetTypeKind(P[i]) != LLVMPointerTypeKind)
       return false;
-    if (params[i] == 'i' && !is_int(P[i], 64))
+    if (params[i] == 'i' && !ff_is_int(P[i], 64))
       return false;
   }
   return true;
