@@ -270,6 +270,19 @@ static void fuse_site(LLVMModuleRef M, struct ff_site *s,
   }
 }
 
+/* Fuses every call site of the module, once the runtime is linked in. */
+static void fuse_sites(LLVMModuleRef M, struct ff_callee_tree *callees, bool dynamic,
+                       bool object_mode, const struct faasfuse_host *host) {
+  struct ff_site_list sites = TAILQ_HEAD_INITIALIZER(sites);
+  LLVMValueRef rt_invoke = LLVMGetNamedFunction(M, FAASFUSE_RT_INVOKE);
+  struct ff_dispatch dispatch = {LLVMGetNamedFunction(M, FAASFUSE_RT_DISPATCH), NULL, 0};
+  struct ff_site *s;
+  ff_find_call_sites(M, &sites);
+  TAILQ_FOREACH(s, &sites, link)
+    fuse_site(M, s, callees, &dispatch, dynamic, object_mode, rt_invoke, host);
+  ff_free_sites(&sites);
+}
+
 /* Tags the module with the named metadata `md`, so later runs know. */
 static void mark(LLVMModuleRef M, const char *md) {
   LLVMContextRef C = LLVMGetModuleContext(M);
@@ -322,13 +335,7 @@ static int fuse_module(LLVMModuleRef M, const struct faasfuse_options *opts,
       ff_instrument_entry(M, opts->entry_name, &callees, err, errlen) != 0)
     goto out;
 
-  LLVMValueRef rt_invoke = LLVMGetNamedFunction(M, FAASFUSE_RT_INVOKE);
-  struct ff_dispatch dispatch = {LLVMGetNamedFunction(M, FAASFUSE_RT_DISPATCH), NULL, 0};
-  ff_find_call_sites(M, &sites);
-  struct ff_site *s;
-  TAILQ_FOREACH(s, &sites, link)
-    fuse_site(M, s, &callees, &dispatch, !opts->no_dynamic, false, rt_invoke, host);
-
+  fuse_sites(M, &callees, !opts->no_dynamic, false, host);
   if (!lto)
     ff_internalize_fused(M);
   mark(M, FF_FUSED_MD);
@@ -388,12 +395,7 @@ int faasfuse_fuse_object(LLVMModuleRef M, const char *callee_name,
         ff_instrument_entry(M, "", &callees, err, errlen) != 0)
       goto out;
   }
-  LLVMValueRef rt_invoke = LLVMGetNamedFunction(M, FAASFUSE_RT_INVOKE);
-  struct ff_dispatch dispatch = {LLVMGetNamedFunction(M, FAASFUSE_RT_DISPATCH), NULL, 0};
-  ff_find_call_sites(M, &sites);
-  struct ff_site *s;
-  TAILQ_FOREACH(s, &sites, link)
-    fuse_site(M, s, &callees, &dispatch, true, true, rt_invoke, host);
+  fuse_sites(M, &callees, true, true, host);
   ff_share_runtime_entry_points(M);
   mark(M, FF_OBJECT_MD);
   rc = 0;
