@@ -147,24 +147,32 @@ static void list_names(char *dst, size_t dstlen, const struct ff_site *s,
   }
 }
 
-/* The dispatch table: descriptors sorted by name, for __faasfuse_dispatch. */
-static LLVMValueRef dispatch_table(LLVMModuleRef M, struct ff_callee_tree *callees,
-                                   unsigned *n) {
+/* The dispatch table: descriptors sorted by name, for __faasfuse_lookup,
+ * and the wrapper of each, for the switch that follows it. */
+static void dispatch_table(LLVMModuleRef M, struct ff_callee_tree *callees,
+                           struct ff_dispatch *d) {
   LLVMTypeRef i8p = ff_i8p(M);
-  LLVMValueRef elems[4096];
   struct ff_callee *c;
-  *n = 0;
+  unsigned n = 0;
+  RB_FOREACH(c, ff_callee_tree, callees)
+    n++;
+  LLVMValueRef *elems = reallocarray(NULL, n ? n : 1, sizeof *elems);
+  d->wrappers = reallocarray(NULL, n ? n : 1, sizeof *d->wrappers);
+  if (elems == NULL || d->wrappers == NULL)
+    abort(); /* out of memory inside LLVM: nothing sane to do */
+  n = 0;
   RB_FOREACH(c, ff_callee_tree, callees) {
-    if (*n == sizeof elems / sizeof elems[0])
-      break;
-    elems[(*n)++] = ff_const_ptr_cast(c->desc, i8p);
+    d->wrappers[n] = c->wrapper;
+    elems[n++] = ff_const_ptr_cast(c->desc, i8p);
   }
-  LLVMValueRef init = LLVMConstArray(i8p, elems, *n);
+  LLVMValueRef init = LLVMConstArray(i8p, elems, n);
   LLVMValueRef G = LLVMAddGlobal(M, LLVMTypeOf(init), "__faasfuse_dispatch_table");
   LLVMSetInitializer(G, init);
   LLVMSetGlobalConstant(G, 1);
   LLVMSetLinkage(G, LLVMInternalLinkage);
-  return G;
+  d->table = G;
+  d->ntable = n;
+  free(elems);
 }
 
 /* Rewrites one site, or says why it stays an RPC. */
@@ -246,7 +254,7 @@ static void fuse_site(LLVMModuleRef M, struct ff_site *s,
                 s->why_dynamic);
       return;
     }
-    if (dispatch->fn == NULL) {
+    if (dispatch->fn == NULL || dispatch->lookup == NULL) {
       ff_remark(host, FAASFUSE_REMARK_MISSED, s->inst, "NameNotConstant",
                 "call stays an RPC: %s (this runtime has no dispatch)", s->why_dynamic);
       return;
@@ -260,7 +268,7 @@ static void fuse_site(LLVMModuleRef M, struct ff_site *s,
       return;
     }
     if (dispatch->table == NULL)
-      dispatch->table = dispatch_table(M, callees, &dispatch->ntable);
+      dispatch_table(M, callees, dispatch);
     ff_remark(host, FAASFUSE_REMARK_PASSED, s->inst, "FusedDispatch",
               "call with a run-time name (%s) dispatches to the %u merged "
               "function(s) by name, other names stay RPCs", s->why_dynamic,
@@ -275,12 +283,14 @@ static void fuse_sites(LLVMModuleRef M, struct ff_callee_tree *callees, bool dyn
                        bool object_mode, const struct faasfuse_host *host) {
   struct ff_site_list sites = TAILQ_HEAD_INITIALIZER(sites);
   LLVMValueRef rt_invoke = LLVMGetNamedFunction(M, FAASFUSE_RT_INVOKE);
-  struct ff_dispatch dispatch = {LLVMGetNamedFunction(M, FAASFUSE_RT_DISPATCH), NULL, 0};
+  struct ff_dispatch dispatch = {LLVMGetNamedFunction(M, FAASFUSE_RT_DISPATCH),
+                                 LLVMGetNamedFunction(M, FAASFUSE_RT_LOOKUP), NULL, NULL, 0};
   struct ff_site *s;
   ff_find_call_sites(M, &sites);
   TAILQ_FOREACH(s, &sites, link)
     fuse_site(M, s, callees, &dispatch, dynamic, object_mode, rt_invoke, host);
   ff_free_sites(&sites);
+  free(dispatch.wrappers);
 }
 
 /* Tags the module with the named metadata `md`, so later runs know. */

@@ -132,11 +132,17 @@ void ff_free_sites(struct ff_site_list *sites);
  *   fp != __faasfuse_invoke          ? fp(...)          (unchanged)
  *   : name == arms[0].ptr            ? arms[0].wrapper(...)
  *   : ...
- *   : dispatch ? __faasfuse_dispatch(table, ntable, ctx, name, ...) : fp(...)
- * An arm whose ptr is NULL is taken unconditionally. */
+ *   : a dispatch on the name, or fp(...)
+ * An arm whose ptr is NULL is taken unconditionally. The dispatch is
+ *   switch (__faasfuse_lookup(table, ntable, name, &site_cache))
+ *     case i: wrappers[i](...)          default: fp(...)
+ * with a table, and __faasfuse_dispatch(NULL, 0, ctx, name, ...) without
+ * one (per-object route: the callees linked into the library). */
 struct ff_dispatch {
-  LLVMValueRef fn;    /* __faasfuse_dispatch, or NULL: misses stay RPCs */
-  LLVMValueRef table; /* sorted array of descriptor pointers */
+  LLVMValueRef fn;        /* __faasfuse_dispatch, or NULL: misses stay RPCs */
+  LLVMValueRef lookup;    /* __faasfuse_lookup */
+  LLVMValueRef table;     /* sorted array of descriptor pointers, or NULL */
+  LLVMValueRef *wrappers; /* the wrapper of each, in table order */
   unsigned ntable;
 };
 void ff_rewrite_site(LLVMModuleRef M, struct ff_site *site,

@@ -14,11 +14,18 @@
  * Every worker of a merged library receives __faasfuse_invoke as its
  * invoke_func_fn, so the guard is true exactly when %fp is Nightcore's
  * invoke; any other function of the same type keeps its behaviour.
+ * A name that is one of several literals gets one pointer compare per
+ * merged name; a name known only at run time becomes
+ *   switch (__faasfuse_lookup(table, n, name, &site_cache))
+ *     case i: call of the i-th merged wrapper     default: the RPC
+ * so a hit is a direct call the optimizer can inline, as a literal's is.
  * An `invoke` site keeps its unwind edge on the RPC path; the fused call
  * does not unwind (a callee's crash takes its caller with it).
  */
 #include <stdlib.h>
 #include <string.h>
+
+#include <llvm-c/Target.h>
 
 #include "faasfuse_internal.h"
 #include "llvm_compat.h"
@@ -137,6 +144,41 @@ static LLVMValueRef build_dispatch_call(LLVMBuilderRef B, LLVMValueRef I,
   return LLVMBuildCall2(B, FT, d->fn, args, 8, "faasfuse.r");
 }
 
+/* Builds `switch (__faasfuse_lookup(table, n, name, &cache))` in the current
+ * block: case i calls wrappers[i] and goes to `join`, with its result
+ * recorded in in_vals/in_blocks; no match goes to `rpc`. */
+static void build_lookup_switch(LLVMModuleRef M, LLVMBuilderRef B, LLVMValueRef I,
+                                const struct ff_dispatch *d, LLVMBasicBlockRef rpc,
+                                LLVMBasicBlockRef join, LLVMValueRef *in_vals,
+                                LLVMBasicBlockRef *in_blocks, size_t *nin) {
+  LLVMContextRef C = LLVMGetModuleContext(M);
+  LLVMValueRef F = LLVMGetBasicBlockParent(LLVMGetInsertBlock(B));
+  LLVMTypeRef FT = LLVMGlobalGetValueType(d->lookup);
+  LLVMTypeRef P[4];
+  LLVMGetParamTypes(FT, P);
+  /* One word per site: the index + 1 of the last name it matched. */
+  LLVMTypeRef word = LLVMIntPtrTypeInContext(C, LLVMGetModuleDataLayout(M));
+  LLVMValueRef cache = LLVMAddGlobal(M, word, "__faasfuse_site_cache");
+  LLVMSetInitializer(cache, LLVMConstNull(word));
+  LLVMSetLinkage(cache, LLVMInternalLinkage);
+  LLVMValueRef args[4] = {ff_const_ptr_cast(d->table, P[0]), LLVMConstInt(P[1], d->ntable, 0),
+                          LLVMGetOperand(I, 1), ff_const_ptr_cast(cache, P[3])};
+  if (LLVMTypeOf(args[2]) != P[2])
+    args[2] = LLVMBuildPointerCast(B, args[2], P[2], "");
+  LLVMValueRef idx = LLVMBuildCall2(B, FT, d->lookup, args, 4, "faasfuse.index");
+  LLVMValueRef sw = LLVMBuildSwitch(B, idx, rpc, d->ntable);
+  LLVMBasicBlockRef after = LLVMGetInsertBlock(B);
+  for (unsigned i = 0; i < d->ntable; i++) {
+    LLVMBasicBlockRef call_bb = new_block_after(C, F, after, "faasfuse.call");
+    LLVMAddCase(sw, LLVMConstInt(LLVMTypeOf(idx), i, 0), call_bb);
+    LLVMPositionBuilderAtEnd(B, call_bb);
+    in_vals[*nin] = build_wrapper_call(B, I, d->wrappers[i]);
+    in_blocks[(*nin)++] = call_bb;
+    LLVMBuildBr(B, join);
+    after = call_bb;
+  }
+}
+
 void ff_rewrite_site(LLVMModuleRef M, struct ff_site *site,
                      const struct ff_arm *arms, size_t narms,
                      const struct ff_dispatch *dispatch, LLVMValueRef rt_invoke) {
@@ -149,7 +191,7 @@ void ff_rewrite_site(LLVMModuleRef M, struct ff_site *site,
   bool is_invoke = LLVMIsAInvokeInst(I) != NULL;
   LLVMBuilderRef B = LLVMCreateBuilderInContext(C);
   LLVMMetadataRef loc = LLVMInstructionGetDebugLoc(I);
-  size_t nin = 0, cap = narms + 2;
+  size_t nin = 0, cap = narms + 2 + (dispatch && dispatch->table ? dispatch->ntable : 0);
   LLVMValueRef *in_vals = malloc(cap * sizeof *in_vals);
   LLVMBasicBlockRef *in_blocks = malloc(cap * sizeof *in_blocks);
   if (in_vals == NULL || in_blocks == NULL)
@@ -225,7 +267,9 @@ void ff_rewrite_site(LLVMModuleRef M, struct ff_site *site,
   /* No arm matched: dispatch on the bytes at run time, or stay an RPC. */
   if (test != NULL) {
     LLVMPositionBuilderAtEnd(B, test);
-    if (dispatch != NULL && dispatch->fn != NULL) {
+    if (dispatch != NULL && dispatch->table != NULL) {
+      build_lookup_switch(M, B, I, dispatch, rpc, join, in_vals, in_blocks, &nin);
+    } else if (dispatch != NULL && dispatch->fn != NULL) {
       in_vals[nin] = build_dispatch_call(B, I, dispatch);
       in_blocks[nin++] = test;
       LLVMBuildBr(B, join);

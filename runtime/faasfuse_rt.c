@@ -564,6 +564,39 @@ static struct faasfuse_callee *rt_find_linked(const char *name) {
   return NULL;
 }
 
+/* Sorted by strcmp: a binary search, a handful of compares. */
+static long rt_search(struct faasfuse_callee *const *table, size_t n,
+                      const char *name) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int c = strcmp(name, table[mid]->name);
+    if (c == 0)
+      return (long)mid;
+    if (c < 0)
+      hi = mid;
+    else
+      lo = mid + 1;
+  }
+  return -1;
+}
+
+long __faasfuse_lookup(struct faasfuse_callee *const *table, size_t n,
+                       const char *func_name, uintptr_t *site_cache) {
+  if (func_name == NULL)
+    return -1;
+  /* A site mostly names the same function every time (a transport's
+   * std::string): try its last match first. The cache is only a guess,
+   * always checked, so threads racing on it cannot make a wrong match. */
+  uintptr_t last = site_cache ? __atomic_load_n(site_cache, __ATOMIC_RELAXED) : 0;
+  if (RT_LIKELY(last - 1 < n) && strcmp(func_name, table[last - 1]->name) == 0)
+    return (long)(last - 1);
+  long i = rt_search(table, n, func_name);
+  if (i >= 0 && site_cache != NULL)
+    __atomic_store_n(site_cache, (uintptr_t)i + 1, __ATOMIC_RELAXED);
+  return i;
+}
+
 int __faasfuse_dispatch(struct faasfuse_callee *const *table, size_t n,
                         void *caller_context, const char *func_name,
                         const char *input, size_t input_length,
@@ -571,19 +604,9 @@ int __faasfuse_dispatch(struct faasfuse_callee *const *table, size_t n,
   struct faasfuse_callee *hit = NULL;
   if (func_name != NULL && table == NULL) {
     hit = rt_find_linked(func_name);
-  } else if (func_name != NULL) {
-    /* Sorted by strcmp: a binary search, a handful of compares. */
-    size_t lo = 0, hi = n;
-    while (lo < hi && hit == NULL) {
-      size_t mid = lo + (hi - lo) / 2;
-      int c = strcmp(func_name, table[mid]->name);
-      if (c == 0)
-        hit = table[mid];
-      else if (c < 0)
-        hi = mid;
-      else
-        lo = mid + 1;
-    }
+  } else {
+    long i = __faasfuse_lookup(table, n, func_name, NULL);
+    hit = i >= 0 ? table[i] : NULL;
   }
   if (hit != NULL)
     return __faasfuse_call(hit, caller_context, input, input_length,

@@ -45,6 +45,7 @@ struct faasfuse_callee {
 #define FAASFUSE_RT_APPEND "__faasfuse_append"
 #define FAASFUSE_RT_CALL "__faasfuse_call"
 #define FAASFUSE_RT_DISPATCH "__faasfuse_dispatch"
+#define FAASFUSE_RT_LOOKUP "__faasfuse_lookup"
 #define FAASFUSE_RT_ENTRY_INIT "__faasfuse_entry_init"
 #define FAASFUSE_RT_ENTRY_CREATE "__faasfuse_entry_create"
 #define FAASFUSE_RT_ENTRY_DESTROY "__faasfuse_entry_destroy"
@@ -89,6 +90,17 @@ int __faasfuse_dispatch(struct faasfuse_callee *const *table, size_t n,
                         void *caller_context, const char *func_name,
                         const char *input, size_t input_length,
                         const char **output_data, size_t *output_length);
+
+/*
+ * The index in `table` (n merged functions, sorted by strcmp) of the one
+ * named `func_name`, or -1. What a call site with a run-time name calls
+ * before a switch over direct calls of the merged wrappers (the
+ * opt/driver route). `site_cache`, one zero-initialised word per call site
+ * or NULL, remembers the site's last match, which is tried first; it is a
+ * guess that is always checked, so it may be shared by threads.
+ */
+long __faasfuse_lookup(struct faasfuse_callee *const *table, size_t n,
+                       const char *func_name, uintptr_t *site_cache);
 
 /* Bodies of the entry's exported ABI functions, around its original ones. */
 int __faasfuse_entry_init(struct faasfuse_callee *entry);

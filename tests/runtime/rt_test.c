@@ -1179,6 +1179,66 @@ static void group_dispatch(void) {
   host_fini(&h);
 }
 
+/* __faasfuse_lookup: the index of a name in the sorted table, or -1; the
+ * site cache is a guess that may be stale, out of range or raced on. */
+#define NTABLE (sizeof dispatch_table / sizeof *dispatch_table)
+static void group_lookup(void) {
+  static const char *const names[] = {"Cat", "Empty", "Fail", "Three"};
+  uintptr_t cache = 0;
+  for (size_t i = 0; i < NTABLE; i++) {
+    CHECK(__faasfuse_lookup(dispatch_table, NTABLE, names[i], NULL) == (long)i);
+    CHECK(__faasfuse_lookup(dispatch_table, NTABLE, names[i], &cache) == (long)i);
+    CHECK(cache == i + 1);
+    /* A copy of the name (another pointer) matches the same way. */
+    char copy[16];
+    snprintf(copy, sizeof copy, "%s", names[i]);
+    CHECK(__faasfuse_lookup(dispatch_table, NTABLE, copy, &cache) == (long)i);
+  }
+  static const char *const misses[] = {"Ca", "Catt", "", "cat", "Three ", "Zebra", "A"};
+  for (size_t i = 0; i < sizeof misses / sizeof *misses; i++) {
+    cache = 2;
+    CHECK(__faasfuse_lookup(dispatch_table, NTABLE, misses[i], &cache) == -1);
+    CHECK(cache == 2); /* a miss leaves the last match */
+  }
+  CHECK(__faasfuse_lookup(dispatch_table, NTABLE, NULL, &cache) == -1);
+  CHECK(__faasfuse_lookup(dispatch_table, 0, "Cat", &cache) == -1);
+  /* Stale or garbage cache words never give a wrong match. */
+  uintptr_t junk[] = {0, 1, 4, 5, 99, UINTPTR_MAX, UINTPTR_MAX / 2};
+  for (size_t j = 0; j < sizeof junk / sizeof *junk; j++)
+    for (size_t i = 0; i < NTABLE; i++) {
+      cache = junk[j];
+      CHECK(__faasfuse_lookup(dispatch_table, NTABLE, names[i], &cache) == (long)i);
+      cache = junk[j];
+      CHECK(__faasfuse_lookup(dispatch_table, NTABLE, "Dog", &cache) == -1);
+    }
+  /* A table of one, and a smaller n than the table: only the first n count. */
+  CHECK(__faasfuse_lookup(dispatch_table, 1, "Cat", NULL) == 0);
+  CHECK(__faasfuse_lookup(dispatch_table, 1, "Three", NULL) == -1);
+  cache = 4; /* "Three", past n */
+  CHECK(__faasfuse_lookup(dispatch_table, 2, "Three", &cache) == -1);
+}
+
+static uintptr_t shared_cache;
+static void *thread_lookups(void *arg) {
+  static const char *const names[] = {"Cat", "Empty", "Fail", "Three", "Dog"};
+  size_t k = (size_t)(intptr_t)arg % 5;
+  long want = k < 4 ? (long)k : -1, bad = 0;
+  for (int i = 0; i < 100000; i++)
+    bad += __faasfuse_lookup(dispatch_table, NTABLE, names[k], &shared_cache) != want;
+  return (void *)(intptr_t)bad;
+}
+
+static void group_lookup_threads(void) {
+  pthread_t t[5];
+  for (int i = 0; i < 5; i++)
+    CHECK(pthread_create(&t[i], NULL, thread_lookups, (void *)(intptr_t)i) == 0);
+  for (int i = 0; i < 5; i++) {
+    void *bad = NULL;
+    CHECK(pthread_join(t[i], &bad) == 0);
+    CHECK(bad == NULL);
+  }
+}
+
 static void group_invariants(void) {
   for (size_t i = 0; i < sizeof all_stats / sizeof all_stats[0]; i++) {
     struct stats *st = all_stats[i];
@@ -1197,6 +1257,8 @@ int main(void) {
   run_group("recursion", group_recursion);
   run_group("bogus-contexts", group_bogus);
   run_group("dispatch", group_dispatch);
+  run_group("lookup", group_lookup);
+  run_group("lookup-threads", group_lookup_threads);
   run_group("threads", group_threads);
   run_group("init-race", group_init_race);
   run_group("thread-exit", group_thread_exit);
