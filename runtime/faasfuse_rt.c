@@ -564,13 +564,22 @@ static struct faasfuse_callee *rt_find_linked(const char *name) {
   return NULL;
 }
 
+/* strcmp, with the first bytes compared inline: in a search most
+ * compares end there, cheaper than a call into libc through the PLT. */
+static inline int rt_strcmp(const char *a, const char *b) {
+  unsigned char x = (unsigned char)*a, y = (unsigned char)*b;
+  if (x != y || x == 0)
+    return (int)x - (int)y;
+  return strcmp(a + 1, b + 1);
+}
+
 /* Sorted by strcmp: a binary search, a handful of compares. */
 static long rt_search(struct faasfuse_callee *const *table, size_t n,
                       const char *name) {
   size_t lo = 0, hi = n;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    int c = strcmp(name, table[mid]->name);
+    int c = rt_strcmp(name, table[mid]->name);
     if (c == 0)
       return (long)mid;
     if (c < 0)
@@ -589,7 +598,7 @@ long __faasfuse_lookup(struct faasfuse_callee *const *table, size_t n,
    * std::string): try its last match first. The cache is only a guess,
    * always checked, so threads racing on it cannot make a wrong match. */
   uintptr_t last = site_cache ? __atomic_load_n(site_cache, __ATOMIC_RELAXED) : 0;
-  if (RT_LIKELY(last - 1 < n) && strcmp(func_name, table[last - 1]->name) == 0)
+  if (RT_LIKELY(last - 1 < n) && rt_strcmp(func_name, table[last - 1]->name) == 0)
     return (long)(last - 1);
   long i = rt_search(table, n, func_name);
   if (i >= 0 && site_cache != NULL)
