@@ -161,6 +161,10 @@ int faas_func_call(void *worker_handle, const char *input, size_t len) {
     for (size_t i = 0; i < n; i++)
       sum = (sum * 31 + (unsigned char)out[i]) % 1000000007;
     putf(w, " sum=%ld want=%ld\n", sum, size);
+  } else if (IS("byname")) {
+    /* The callee is named by the request, so only at run time. */
+    rc = w->invoke(w->ctx, arg, "dyn", 3, &out, &n);
+    report(w, arg[0] ? arg : "(empty name)", rc, out, n);
   } else if (IS("self-fail")) {
     put(w, "this output must not be seen");
     return 5;
