@@ -3,6 +3,7 @@
 #   %plugin      the FaasFuse pass plugin (build/lib/FaasFuse.so)
 #   %loadplugin  -load-pass-plugin=%plugin
 #   %faas-run    build/bin/faas-run
+#   %faas-run-asan, %faas-run-tsan   the same under ASan+UBSan, under TSan (tests only)
 #   %faas-merge  scripts/faas-merge, pinned to the LLVM under test
 #   %srcroot %objroot %examples %inputs
 import os
@@ -30,6 +31,8 @@ def sub(name, value):
 sub("%loadplugin", "-load-pass-plugin=" + config.faasfuse_plugin)
 sub("%plugin", config.faasfuse_plugin)
 sub("%faas-merge", os.path.join(config.faasfuse_src_root, "scripts", "faas-merge") + " --llvm-version " + v)
+sub("%faas-run-asan", os.path.join(config.faasfuse_obj_root, "bin", "faas-run-asan"))
+sub("%faas-run-tsan", os.path.join(config.faasfuse_obj_root, "bin", "faas-run-tsan"))
 sub("%faas-run", os.path.join(config.faasfuse_obj_root, "bin", "faas-run"))
 sub("%llvm-link", os.path.join(tools, "llvm-link"))
 sub("%llvm-nm", os.path.join(tools, "llvm-nm"))
