@@ -31,5 +31,6 @@ define i32 @faas_func_call(ptr %h, ptr %in, i64 %len) {
 ; CHECK-NEXT:  br label %faasfuse.rpc
 ; CHECK-NOT:   strcmp
 ; CHECK-NOT:   __faasfuse_dispatch(
+; CHECK-NOT:   __faasfuse_lookup(
 ; CHECK:     faasfuse.join:
 ; REMARK: remark: {{.*}}fused call to one of 'Bar' into direct calls chosen by pointer comparison ('Qux' stay RPCs)
