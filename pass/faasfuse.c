@@ -366,7 +366,7 @@ int faasfuse_fuse_module(LLVMModuleRef M, const struct faasfuse_options *opts,
 
 static bool entry_done(LLVMModuleRef M) {
   return LLVMGetNamedMetadataNumOperands(M, FF_FUSED_MD) > 0 ||
-         ff_defines(M, "__faasfuse.entry.faas_func_call");
+         ff_abi_definition(M, "__faasfuse.entry.faas_func_call") != NULL;
 }
 
 int faasfuse_fuse_object(LLVMModuleRef M, const char *callee_name,
@@ -386,7 +386,7 @@ int faasfuse_fuse_object(LLVMModuleRef M, const char *callee_name,
     return 0; /* a callee prepared by opt: the caller's pass fuses it */
   } else {
     ff_find_call_sites(M, &sites);
-    bool is_entry = ff_defines(M, "faas_func_call");
+    bool is_entry = (ff_abi_definition(M, "faas_func_call") != NULL);
     if (TAILQ_EMPTY(&sites) && !is_entry)
       return 0; /* nothing of Nightcore in this file */
     ff_free_sites(&sites);
@@ -401,7 +401,7 @@ int faasfuse_fuse_object(LLVMModuleRef M, const char *callee_name,
   if (ff_link_runtime(M, true, err, errlen) != 0)
     goto out;
   if (callee_name == NULL || !*callee_name) {
-    if (ff_defines(M, "faas_func_call") &&
+    if ((ff_abi_definition(M, "faas_func_call") != NULL) &&
         ff_instrument_entry(M, "", &callees, err, errlen) != 0)
       goto out;
   }
@@ -420,7 +420,7 @@ int faasfuse_fuse_lto(LLVMModuleRef M, const struct faasfuse_host *host,
   struct faasfuse_options opts;
   memset(&opts, 0, sizeof opts);
   /* Only when the entry itself was compiled without the plugin. */
-  if (entry_done(M) || !ff_defines(M, "faas_func_call") ||
+  if (entry_done(M) || !(ff_abi_definition(M, "faas_func_call") != NULL) ||
       LLVMGetNamedMetadataNumOperands(M, FF_CALLEES_MD) == 0)
     return 0;
   return fuse_module(M, &opts, host, true, err, errlen);

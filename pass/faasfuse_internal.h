@@ -53,6 +53,9 @@ void ff_remark(const struct faasfuse_host *host, enum faasfuse_remark_kind kind,
 void ff_quote(char *dst, size_t dstlen, const char *s, size_t len);
 
 /* prepare_callee.c */
+/* The module's definition of the ABI symbol `name` (function, alias, ifunc;
+ * an asm label's "\01" name too), or NULL. */
+LLVMValueRef ff_abi_definition(LLVMModuleRef M, const char *name);
 /* Finds the module's external definitions of the four ABI functions
  * (NULL where absent) and checks their types. */
 int ff_find_abi(LLVMModuleRef M, LLVMValueRef fns[FF_NABI], char *err,

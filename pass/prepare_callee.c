@@ -58,20 +58,60 @@ static bool is_exported_linkage(LLVMLinkage L) {
          L == LLVMWeakODRLinkage;
 }
 
+/* The module's definition of the ABI symbol `name`: a function, an alias of
+ * one, or an ifunc, under its own name or the "\01" form of an asm label
+ * (the name the object file gets either way). NULL if it declares it only. */
+LLVMValueRef ff_abi_definition(LLVMModuleRef M, const char *name) {
+  char label[64];
+  const char *forms[2] = {name, label};
+  snprintf(label, sizeof label, "\001%s", name);
+  for (int i = 0; i < 2; i++) {
+    size_t len = strlen(forms[i]);
+    LLVMValueRef V = LLVMGetNamedFunction(M, forms[i]);
+    if (V == NULL)
+      V = LLVMGetNamedGlobalAlias(M, forms[i], len);
+    if (V == NULL)
+      V = LLVMGetNamedGlobalIFunc(M, forms[i], len);
+    if (V != NULL && !LLVMIsDeclaration(V))
+      return V;
+  }
+  return NULL;
+}
+
+/* An alias of something that is not a function (a variable, a constant
+ * expression of one) cannot be called. */
+static bool is_function_value(LLVMValueRef V) {
+  if (LLVMIsAGlobalAlias(V) != NULL) {
+    LLVMValueRef target = LLVMAliasGetAliasee(V);
+    while (target != NULL && LLVMIsAConstantExpr(target) != NULL)
+      target = LLVMGetOperand(target, 0);
+    return target != NULL &&
+           (LLVMIsAFunction(target) != NULL || LLVMIsAGlobalIFunc(target) != NULL ||
+            (LLVMIsAGlobalAlias(target) != NULL && is_function_value(target)));
+  }
+  return LLVMGetTypeKind(LLVMGlobalGetValueType(V)) == LLVMFunctionTypeKind;
+}
+
 int ff_find_abi(LLVMModuleRef M, LLVMValueRef fns[FF_NABI], char *err,
                 size_t errlen) {
   for (int i = 0; i < FF_NABI; i++) {
     LLVMValueRef G = LLVMGetNamedGlobal(M, ff_abi_names[i]);
-    LLVMValueRef F = LLVMGetNamedFunction(M, ff_abi_names[i]);
+    LLVMValueRef F = ff_abi_definition(M, ff_abi_names[i]);
     fns[i] = NULL;
     if (G != NULL && !LLVMIsDeclaration(G)) {
       ff_error(err, errlen, "%s is a variable, not a function", ff_abi_names[i]);
       return -1;
     }
-    if (F == NULL || LLVMIsDeclaration(F) || !is_exported_linkage(LLVMGetLinkage(F)))
+    if (F == NULL || !is_exported_linkage(LLVMGetLinkage(F)))
       continue;
+    if (!is_function_value(F)) {
+      ff_error(err, errlen, "%s is an alias of a variable, not a function",
+               ff_abi_names[i]);
+      return -1;
+    }
     LLVMTypeRef FT = LLVMGlobalGetValueType(F);
-    if (!abi_type_ok(FT, abi_params[i])) {
+    if (LLVMGetTypeKind(FT) != LLVMFunctionTypeKind ||
+        !abi_type_ok(FT, abi_params[i])) {
       char *got = LLVMPrintTypeToString(FT);
       ff_error(err, errlen, "%s has type '%s', expected '%s'", ff_abi_names[i],
                got, abi_expected[i]);
@@ -91,8 +131,10 @@ static void make_internal(LLVMValueRef G) {
   LLVMSetLinkage(G, LLVMInternalLinkage);
   LLVMSetVisibility(G, LLVMDefaultVisibility);
   LLVMSetDLLStorageClass(G, LLVMDefaultStorageClass);
-  /* A local symbol cannot key a comdat shared with other modules. */
-  if (LLVMGetComdat(G) != NULL)
+  /* A local symbol cannot key a comdat shared with other modules. Only
+   * functions and variables have one: LLVM-C casts without checking. */
+  if ((LLVMIsAFunction(G) != NULL || LLVMIsAGlobalVariable(G) != NULL) &&
+      LLVMGetComdat(G) != NULL)
     LLVMSetComdat(G, NULL);
 }
 
@@ -257,6 +299,8 @@ void ff_prepare_checked(LLVMModuleRef M, const char *name, LLVMValueRef fns[FF_N
     internalize_definition(G);
   for (LLVMValueRef A = LLVMGetFirstGlobalAlias(M); A; A = LLVMGetNextGlobalAlias(A))
     internalize_definition(A);
+  for (LLVMValueRef I = LLVMGetFirstGlobalIFunc(M); I; I = LLVMGetNextGlobalIFunc(I))
+    internalize_definition(I);
   ff_emit_callee(M, name, fns, wrapper, desc);
 }
 
