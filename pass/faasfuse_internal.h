@@ -75,6 +75,11 @@ void ff_prepare_checked(LLVMModuleRef M, const char *name, LLVMValueRef fns[FF_N
 /* The module's byte pointer type, `ptr` or `i8*`. */
 LLVMTypeRef ff_i8p(LLVMModuleRef M);
 
+/* guard_exceptions.c */
+/* In a module that uses C++ exceptions, replaces each of `fns` that may
+ * unwind by a guard that turns a throw into -1 (and tells the runtime). */
+void ff_guard_exceptions(LLVMModuleRef M, const char *name, LLVMValueRef fns[FF_NABI]);
+
 /* find_call_sites.c */
 struct ff_callee {
   RB_ENTRY(ff_callee) link;

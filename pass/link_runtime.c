@@ -131,7 +131,8 @@ int ff_link_runtime(LLVMModuleRef M, bool shared, char *err, size_t errlen) {
 void ff_share_runtime_entry_points(LLVMModuleRef M) {
   static const char *const api[] = {
       FAASFUSE_RT_INVOKE,       FAASFUSE_RT_APPEND,       FAASFUSE_RT_CALL,
-      FAASFUSE_RT_DISPATCH,     FAASFUSE_RT_LOOKUP,       FAASFUSE_RT_ENTRY_INIT,   FAASFUSE_RT_ENTRY_CREATE,
+      FAASFUSE_RT_DISPATCH,     FAASFUSE_RT_LOOKUP,       FAASFUSE_RT_CAUGHT,
+      FAASFUSE_RT_ENTRY_INIT,   FAASFUSE_RT_ENTRY_CREATE,
       FAASFUSE_RT_ENTRY_DESTROY, FAASFUSE_RT_ENTRY_CALL};
   for (size_t i = 0; i < sizeof api / sizeof api[0]; i++) {
     LLVMValueRef F = LLVMGetNamedFunction(M, api[i]);

@@ -301,7 +301,10 @@ void ff_prepare_checked(LLVMModuleRef M, const char *name, LLVMValueRef fns[FF_N
     internalize_definition(A);
   for (LLVMValueRef I = LLVMGetFirstGlobalIFunc(M); I; I = LLVMGetNextGlobalIFunc(I))
     internalize_definition(I);
-  ff_emit_callee(M, name, fns, wrapper, desc);
+  LLVMValueRef run[FF_NABI];
+  memcpy(run, fns, sizeof run);
+  ff_guard_exceptions(M, name, run);
+  ff_emit_callee(M, name, run, wrapper, desc);
 }
 
 /* Appends V to @llvm.used or @llvm.compiler.used, which LLVM-C cannot edit

@@ -154,6 +154,22 @@ static void rt_ctx_fini(struct rt_ctx *c) {
 }
 
 /* ---------------------------------------------------------------------- */
+/* Exceptions caught at a callee's boundary                                */
+
+/* Set by the pass's exception guards through __faasfuse_caught: the ABI
+ * function that just returned -1 threw. Read (and cleared) only after a
+ * failure, so the fast path never touches thread-local storage. */
+static __thread int rt_threw;
+
+void __faasfuse_caught(void) { rt_threw = 1; }
+
+static int rt_take_threw(void) {
+  int t = rt_threw;
+  rt_threw = 0;
+  return t;
+}
+
+/* ---------------------------------------------------------------------- */
 /* Once per process: init and slots                                       */
 
 static pthread_mutex_t rt_init_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -191,6 +207,7 @@ static RT_COLD int rt_prepare(struct faasfuse_callee *c) {
   int rc = state == RT_INIT_OK ? 0 : -1;
   if (state == RT_INIT_NONE) {
     rc = c->init != NULL ? rt_run_init_once(c->init) : 0;
+    rt_take_threw(); /* a throw is a failed init, as any other */
     if (c->state->slot == 0)
       c->state->slot = ++rt_slot_count;
     /* Publishes the slot with the state: the fast path reads both. */
@@ -244,6 +261,7 @@ static RT_COLD struct rt_worker *rt_new_worker(struct rt_root *r,
   w->callee = callee;
   if (callee->create != NULL &&
       callee->create(w, __faasfuse_invoke, __faasfuse_append, &w->handle) != 0) {
+    rt_take_threw();
     rt_worker_free(w);
     return NULL;
   }
@@ -252,6 +270,19 @@ static RT_COLD struct rt_worker *rt_new_worker(struct rt_root *r,
   w->next_all = r->all;
   r->all = w;
   return w;
+}
+
+/* Destroys one callee worker, out of every list of r. */
+static RT_COLD void rt_discard_worker(struct rt_root *r, struct rt_worker *w) {
+  for (struct rt_worker **p = &r->all; *p != NULL; p = &(*p)->next_all)
+    if (*p == w) {
+      *p = w->next_all;
+      break;
+    }
+  if (w->callee->destroy != NULL)
+    w->callee->destroy(w->handle);
+  rt_take_threw(); /* a throw in destroy changes nothing more */
+  rt_worker_free(w);
 }
 
 /* Destroys every callee worker of r; the pools start again empty. */
@@ -267,6 +298,7 @@ static void rt_drop_workers(struct rt_root *r) {
     struct rt_worker *next = w->next_all;
     if (w->callee->destroy != NULL)
       w->callee->destroy(w->handle);
+    rt_take_threw();
     rt_worker_free(w);
     w = next;
   }
@@ -461,6 +493,12 @@ int __faasfuse_call(struct faasfuse_callee *callee, void *caller_context,
 
   /* What the callee received from its own merged calls dies with its call. */
   rt_owned_release(&w->ctx);
+  if (RT_UNLIKELY(rc != 0) && rt_take_threw()) {
+    /* It threw: on Nightcore its worker process would be gone, and the
+     * next call served by a fresh one. */
+    rt_discard_worker(r, w);
+    return -1;
+  }
   char *out = w->buf;
   size_t len = w->len;
   int failed = w->failed;

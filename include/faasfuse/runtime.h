@@ -4,7 +4,7 @@
  * The pass links runtime/faasfuse_rt.c (as bitcode) into every merged module
  * and emits, for each merged Nightcore function, one `struct faasfuse_callee`
  * descriptor. The layout below is an ABI between the pass and the runtime:
- * pass/emit_descriptors.c builds the same struct as an IR constant, and
+ * pass/prepare_callee.c builds the same struct as an IR constant, and
  * tests/runtime checks the two agree. Change both or neither.
  */
 #ifndef FAASFUSE_RUNTIME_H
@@ -46,6 +46,7 @@ struct faasfuse_callee {
 #define FAASFUSE_RT_CALL "__faasfuse_call"
 #define FAASFUSE_RT_DISPATCH "__faasfuse_dispatch"
 #define FAASFUSE_RT_LOOKUP "__faasfuse_lookup"
+#define FAASFUSE_RT_CAUGHT "__faasfuse_caught"
 #define FAASFUSE_RT_ENTRY_INIT "__faasfuse_entry_init"
 #define FAASFUSE_RT_ENTRY_CREATE "__faasfuse_entry_create"
 #define FAASFUSE_RT_ENTRY_DESTROY "__faasfuse_entry_destroy"
@@ -101,6 +102,14 @@ int __faasfuse_dispatch(struct faasfuse_callee *const *table, size_t n,
  */
 long __faasfuse_lookup(struct faasfuse_callee *const *table, size_t n,
                        const char *func_name, uintptr_t *site_cache);
+
+/*
+ * Called by the pass's exception guards (pass/guard_exceptions.c) when a
+ * merged callee's ABI function threw: the -1 it returns is then a throw, and
+ * the worker it ran on is dropped, as Nightcore loses a worker process that
+ * dies of an uncaught exception. Thread-local; read only after a failure.
+ */
+void __faasfuse_caught(void);
 
 /* Bodies of the entry's exported ABI functions, around its original ones. */
 int __faasfuse_entry_init(struct faasfuse_callee *entry);
