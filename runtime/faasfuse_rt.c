@@ -15,7 +15,8 @@
  *
  * Per-root state is used by one thread at a time (Nightcore never calls one
  * worker concurrently), so it takes no lock. Only once-per-process state
- * (init, slots) and the list of roots per creating thread are shared.
+ * (init, slots) is shared. A root and its callee workers live until the
+ * host destroys the entry worker, on whichever thread.
  */
 #include <pthread.h>
 #include <stdint.h>
@@ -69,7 +70,6 @@ struct rt_owned {
 };
 
 struct rt_root;
-struct rt_thread;
 
 /* What every caller_context the runtime hands out starts with. */
 struct rt_ctx {
@@ -100,14 +100,6 @@ struct rt_root {
   struct rt_worker *all; /* every callee worker of this root */
   struct rt_buf spare[RT_SPARE_BUFS]; /* released outputs, for reuse */
   unsigned nspare;
-  /* The creating thread's roots, so that its exit can free their workers. */
-  struct rt_thread *thread; /* NULL once unlinked */
-  struct rt_root *tprev, *tnext;
-};
-
-/* Roots created by one thread (the value of rt_key in that thread). */
-struct rt_thread {
-  struct rt_root *roots;
 };
 
 static int rt_is_ctx(const struct rt_ctx *c) {
@@ -305,51 +297,12 @@ static void rt_drop_workers(struct rt_root *r) {
 }
 
 /* ---------------------------------------------------------------------- */
-/* Thread exit frees the callee workers of the roots the thread created    */
+/* Roots                                                                   */
 
-static pthread_mutex_t rt_thread_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_once_t rt_key_once = PTHREAD_ONCE_INIT;
-static pthread_key_t rt_key;
-static int rt_key_ok; /* atomic: pthread_key_create succeeded */
-
-static void rt_unlink_root(struct rt_root *r) {
-  if (r->thread == NULL)
-    return;
-  if (r->tprev != NULL)
-    r->tprev->tnext = r->tnext;
-  else
-    r->thread->roots = r->tnext;
-  if (r->tnext != NULL)
-    r->tnext->tprev = r->tprev;
-  r->thread = NULL;
-  r->tprev = r->tnext = NULL;
-}
-
-/* Key destructor. Holds the lock while workers are destroyed so that a
- * concurrent __faasfuse_entry_destroy of one of these roots waits. */
-static void rt_thread_exit(void *arg) {
-  struct rt_thread *t = arg;
-  pthread_mutex_lock(&rt_thread_lock);
-  while (t->roots != NULL) {
-    struct rt_root *r = t->roots;
-    rt_unlink_root(r);
-    rt_drop_workers(r); /* the root stays usable and destroyable */
-  }
-  pthread_mutex_unlock(&rt_thread_lock);
-  free(t);
-}
-
-static void rt_make_key(void) {
-  if (pthread_key_create(&rt_key, rt_thread_exit) == 0)
-    __atomic_store_n(&rt_key_ok, 1, __ATOMIC_RELEASE);
-}
-
-/* Unloading the library must not leave a destructor pointing into it. Once
- * only: objects of one library share this state but each runs its dtors. */
+/* The list of init functions run dies with the library: unmapped, it would
+ * be a leak. Once only: objects of one library share this state but each
+ * runs its dtors. */
 __attribute__((destructor)) static void rt_unload(void) {
-  if (__atomic_exchange_n(&rt_key_ok, 0, __ATOMIC_ACQ_REL))
-    pthread_key_delete(rt_key);
-  /* The list dies with the library: unmapped, it would be a leak. */
   pthread_mutex_lock(&rt_init_lock);
   while (rt_inited_list != NULL) {
     struct rt_inited *next = rt_inited_list->next;
@@ -359,34 +312,10 @@ __attribute__((destructor)) static void rt_unload(void) {
   pthread_mutex_unlock(&rt_init_lock);
 }
 
-/* Without a key the root just lives until __faasfuse_entry_destroy. */
-static void rt_link_root(struct rt_root *r) {
-  pthread_once(&rt_key_once, rt_make_key);
-  if (!__atomic_load_n(&rt_key_ok, __ATOMIC_ACQUIRE))
-    return;
-  pthread_mutex_lock(&rt_thread_lock);
-  struct rt_thread *t = pthread_getspecific(rt_key);
-  if (t == NULL) {
-    t = calloc(1, sizeof *t);
-    if (t != NULL && pthread_setspecific(rt_key, t) != 0) {
-      free(t);
-      t = NULL;
-    }
-  }
-  if (t != NULL) {
-    r->thread = t;
-    r->tnext = t->roots;
-    if (t->roots != NULL)
-      t->roots->tprev = r;
-    t->roots = r;
-  }
-  pthread_mutex_unlock(&rt_thread_lock);
-}
-
+/* Callee workers belong to their root (the entry worker) and live exactly as
+ * long as it does, whichever threads created or used it: Nightcore may run
+ * an entry worker's calls on any thread, one at a time. */
 static void rt_root_free(struct rt_root *r) {
-  pthread_mutex_lock(&rt_thread_lock);
-  rt_unlink_root(r);
-  pthread_mutex_unlock(&rt_thread_lock);
   rt_drop_workers(r);
   rt_ctx_fini(&r->ctx);
   free(r);
@@ -544,7 +473,6 @@ int __faasfuse_entry_create(struct faasfuse_callee *entry, void *caller_context,
   r->host_ctx = caller_context;
   r->host_invoke = invoke_func_fn;
   r->host_append = append_output_fn;
-  rt_link_root(r);
   /* The entry's code talks to the runtime; the runtime talks to the host. */
   if (entry->create != NULL) {
     int rc = entry->create(r, __faasfuse_invoke, __faasfuse_append, &r->inner);
@@ -571,10 +499,6 @@ int __faasfuse_entry_destroy(struct faasfuse_callee *entry, void *worker_handle)
   struct rt_root *r = worker_handle;
   if (r == NULL || r->ctx.magic != RT_MAGIC_ROOT)
     return -1;
-  /* Unlinked first, so that the creating thread's exit no longer touches it. */
-  pthread_mutex_lock(&rt_thread_lock);
-  rt_unlink_root(r);
-  pthread_mutex_unlock(&rt_thread_lock);
   /* Callee workers were created after the entry's own: they go first. */
   rt_drop_workers(r);
   int rc = entry->destroy != NULL ? entry->destroy(r->inner) : 0;

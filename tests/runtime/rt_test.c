@@ -1077,33 +1077,27 @@ static void group_init_race(void) {
   }
 }
 
-/* Thread exit destroys the callee workers of the roots the thread made;
- * the roots stay usable and destroyable. */
+/* Callee workers belong to their root and live as long as it does: the
+ * exit of the thread that created the root (or ran calls on it) destroys
+ * nothing, another thread goes on using the same workers, and a thread
+ * exiting while another runs a call on the root changes nothing. */
 struct exit_arg {
   struct host *h;
   void *root;
   sem_t made, done;
 };
 
-static void *thread_leaves_root(void *arg) {
+static void *thread_makes_root(void *arg) {
   struct exit_arg *a = arg;
   a->root = new_root(&desc_Foo, a->h);
   CHECK(request(a->root, a->h, "rec:3") == 0 && HOST_IS(a->h, "F3[B2[F1[B0[]]]]"));
-  /* A root this thread destroys itself, before it exits. */
-  struct host h2;
-  host_init(&h2);
-  void *r2 = new_root(&desc_Foo, &h2);
-  CHECK(request(r2, &h2, "echo:x") == 0 && destroy_root(r2) == 0);
-  host_fini(&h2);
   return NULL;
 }
 
-static void *thread_waits(void *arg) {
+static void *thread_calls_then_exits(void *arg) {
   struct exit_arg *a = arg;
-  a->root = new_root(&desc_Foo, a->h);
-  CHECK(request(a->root, a->h, "rec:1") == 0);
+  CHECK(request(a->root, a->h, "rec:1") == 0 && HOST_IS(a->h, "F1[B0[]]"));
   sem_post(&a->made);
-  sem_wait(&a->done); /* main destroys the root meanwhile */
   return NULL;
 }
 
@@ -1111,32 +1105,34 @@ static void group_thread_exit(void) {
   struct host h;
   host_init(&h);
   struct exit_arg a = {.h = &h};
-  int foo0 = live(&st_Foo), bar_destroyed = atomic_load(&st_Bar.destroy);
+  int foo0 = live(&st_Foo), bar_created = atomic_load(&st_Bar.create),
+      bar_destroyed = atomic_load(&st_Bar.destroy);
   pthread_t t;
 
-  CHECK(pthread_create(&t, NULL, thread_leaves_root, &a) == 0);
+  CHECK(pthread_create(&t, NULL, thread_makes_root, &a) == 0);
   pthread_join(t, NULL);
-  /* Bar x2, Foo x1 and Cat went with the thread; the root's own Foo stays. */
-  CHECK(atomic_load(&st_Bar.destroy) - bar_destroyed == 2);
-  CHECK(live(&st_Foo) == foo0 + 1 && live(&st_Bar) == 0 && live(&st_Cat) == 0);
-  /* The root still serves (pools made again), and can be destroyed. */
-  CHECK(request(a.root, &h, "rec:3") == 0 && HOST_IS(&h, "F3[B2[F1[B0[]]]]"));
+  /* The creator is gone: its root's callee workers are all still there. */
+  CHECK(atomic_load(&st_Bar.destroy) == bar_destroyed);
   CHECK(live(&st_Bar) == 2 && live(&st_Foo) == foo0 + 2);
-  CHECK(destroy_root(a.root) == 0);
-  CHECK(live(&st_Foo) == foo0 && live(&st_Bar) == 0 && live(&st_Cat) == 0);
+  /* This thread reuses them: no create, no destroy. */
+  CHECK(request(a.root, &h, "rec:3") == 0 && HOST_IS(&h, "F3[B2[F1[B0[]]]]"));
+  CHECK(atomic_load(&st_Bar.create) - bar_created == 2);
+  CHECK(atomic_load(&st_Bar.destroy) == bar_destroyed);
 
-  /* A root destroyed by another thread before its creator exits. */
+  /* Another thread runs a call on the root and exits; the root goes on. */
   sem_init(&a.made, 0, 0);
-  sem_init(&a.done, 0, 0);
-  CHECK(pthread_create(&t, NULL, thread_waits, &a) == 0);
+  CHECK(pthread_create(&t, NULL, thread_calls_then_exits, &a) == 0);
   sem_wait(&a.made);
-  CHECK(request(a.root, &h, "echo:y") == 0 && HOST_IS(&h, "Foo[y]"));
-  CHECK(destroy_root(a.root) == 0);
-  sem_post(&a.done);
   pthread_join(t, NULL);
+  CHECK(live(&st_Bar) == 2 && atomic_load(&st_Bar.destroy) == bar_destroyed);
+  CHECK(request(a.root, &h, "rec:3") == 0 && HOST_IS(&h, "F3[B2[F1[B0[]]]]"));
+  CHECK(atomic_load(&st_Bar.create) - bar_created == 2);
+
+  /* Only the entry worker's destruction ends them. */
+  CHECK(destroy_root(a.root) == 0);
+  CHECK(atomic_load(&st_Bar.destroy) - bar_destroyed == 2);
   CHECK(live(&st_Foo) == foo0 && live(&st_Bar) == 0 && live(&st_Cat) == 0);
   sem_destroy(&a.made);
-  sem_destroy(&a.done);
   host_fini(&h);
 }
 
