@@ -1,0 +1,3 @@
+/* Crashes clang (its compiler), on purpose. */
+#pragma clang __debug crash
+int x;
