@@ -17,8 +17,10 @@
  *   llvm-link concatenates, so `faasfuse` finds every callee after linking.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include <bsd/stdlib.h>
 #include <llvm-c/Comdat.h>
 
 #include "faasfuse_internal.h"
@@ -313,18 +315,16 @@ static void add_used(LLVMModuleRef M, const char *list, LLVMValueRef V) {
   LLVMTypeRef i8p = ff_i8p(M);
   char tmp[64];
   LLVMValueRef old = LLVMGetNamedGlobal(M, list);
-  unsigned n = 0;
-  LLVMValueRef elems[256];
-  if (old != NULL) {
-    LLVMValueRef init = LLVMGetInitializer(old);
-    n = init ? LLVMGetArrayLength(LLVMTypeOf(init)) : 0;
-    if (n >= 255)
-      return; /* enough: the section is referenced anyway */
-    for (unsigned i = 0; i < n; i++)
-      elems[i] = LLVMGetOperand(init, i);
-  }
+  LLVMValueRef init = old != NULL ? LLVMGetInitializer(old) : NULL;
+  unsigned n = init != NULL ? LLVMGetArrayLength(LLVMTypeOf(init)) : 0;
+  LLVMValueRef *elems = reallocarray(NULL, n + 1, sizeof *elems);
+  if (elems == NULL)
+    abort(); /* out of memory inside LLVM: nothing sane to do */
+  for (unsigned i = 0; i < n; i++)
+    elems[i] = LLVMGetOperand(init, i);
   elems[n++] = ff_const_ptr_cast(V, i8p);
   LLVMValueRef arr = LLVMConstArray(i8p, elems, n);
+  free(elems);
   snprintf(tmp, sizeof tmp, "%s.new", list);
   LLVMValueRef G = LLVMAddGlobal(M, LLVMTypeOf(arr), tmp);
   LLVMSetInitializer(G, arr);
@@ -335,8 +335,10 @@ static void add_used(LLVMModuleRef M, const char *list, LLVMValueRef V) {
   LLVMSetValueName2(G, list, strlen(list));
 }
 
-
-
+/* The registry entry is in @llvm.used, not just @llvm.compiler.used: on ELF
+ * that marks its section SHF_GNU_RETAIN, which keeps it through every
+ * linker's --gc-sections (lld does not count the runtime's __start_/__stop_
+ * references as uses). */
 void ff_register_descriptor(LLVMModuleRef M, LLVMValueRef desc) {
   LLVMTypeRef i8p = ff_i8p(M);
   size_t len;
@@ -349,5 +351,5 @@ void ff_register_descriptor(LLVMModuleRef M, LLVMValueRef desc) {
   LLVMSetLinkage(G, LLVMInternalLinkage);
   LLVMSetSection(G, FF_REGISTRY_SECTION);
   LLVMSetAlignment(G, 8);
-  add_used(M, "llvm.compiler.used", G);
+  add_used(M, "llvm.used", G);
 }
