@@ -366,7 +366,7 @@ int faasfuse_fuse_module(LLVMModuleRef M, const struct faasfuse_options *opts,
 
 static bool entry_done(LLVMModuleRef M) {
   return LLVMGetNamedMetadataNumOperands(M, FF_FUSED_MD) > 0 ||
-         ff_abi_definition(M, "__faasfuse.entry.faas_func_call") != NULL;
+         ff_abi_definition(M, "__faasfuse." FF_ENTRY_TAG ".faas_func_call") != NULL;
 }
 
 int faasfuse_fuse_object(LLVMModuleRef M, const char *callee_name,

@@ -16,6 +16,7 @@
  *   __faasfuse_callee_NAME      its wrapper (the direct-call target)
  *   __faasfuse_desc_NAME        its struct faasfuse_callee descriptor
  *   __faasfuse.NAME.faas_*      its renamed ABI functions
+ *   __faasfuse.NAME.guarded.faas_*  their exception guards (C++)
  * and a node {!"NAME", wrapper, descriptor} in !faasfuse.callees. */
 #define FF_WRAPPER_PREFIX "__faasfuse_callee_"
 #define FF_DESC_PREFIX "__faasfuse_desc_"
@@ -23,7 +24,10 @@
 #define FF_FUSED_MD "faasfuse.fused"
 #define FF_OBJECT_MD "faasfuse.object"
 #define FF_RPC_MD "faasfuse.rpc"
-#define FF_ENTRY_TAG "entry"
+/* Stands for the entry in its own symbols (__faasfuse._entry.faas_*,
+ * __faasfuse_desc__entry): "_" is in no function name ([0-9A-Za-z]+), so no
+ * merged function's symbols can be taken for the entry's. */
+#define FF_ENTRY_TAG "_entry"
 #define FF_REGISTRY_SECTION "faasfuse_callees"
 
 /* Small predicates every file of the core uses. */

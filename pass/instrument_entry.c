@@ -1,6 +1,6 @@
 /*
  * Instruments the module's own entry: the caller's exported faas_* become
- * internal __faasfuse.entry.faas_*, and new exported faas_* route through
+ * internal __faasfuse._entry.faas_*, and new exported faas_* route through
  * the runtime, which
  *   - hands the entry's worker __faasfuse_invoke / __faasfuse_append (so
  *     rewritten call sites can tell Nightcore's invoke from other pointers,
@@ -65,7 +65,7 @@ int ff_instrument_entry(LLVMModuleRef M, const char *entry_name,
     char sym[64];
     if (fns[i] == NULL)
       continue;
-    snprintf(sym, sizeof sym, "__faasfuse.entry.%s", ff_abi_names[i]);
+    snprintf(sym, sizeof sym, "__faasfuse." FF_ENTRY_TAG ".%s", ff_abi_names[i]);
     LLVMSetValueName2(fns[i], sym, strlen(sym));
     LLVMSetLinkage(fns[i], LLVMInternalLinkage);
     LLVMSetVisibility(fns[i], LLVMDefaultVisibility);

@@ -25,7 +25,7 @@ lpad:
   ret i32 %from
 }
 
-; CHECK-LABEL: define internal i32 @__faasfuse.entry.faas_func_call(
+; CHECK-LABEL: define internal i32 @__faasfuse._entry.faas_func_call(
 ; CHECK:     entry:
 ; CHECK:       br i1 %faasfuse.is_nightcore, label %faasfuse.fused, label %faasfuse.rpc
 ; CHECK:     faasfuse.fused:

@@ -16,7 +16,7 @@ define i32 @faas_func_call(ptr %h, ptr %in, i64 %len) {
   ret i32 %r2
 }
 
-; CHECK-LABEL: define internal i32 @__faasfuse.entry.faas_func_call(
+; CHECK-LABEL: define internal i32 @__faasfuse._entry.faas_func_call(
 ; CHECK:       %faasfuse.is_nightcore = icmp eq ptr %fp, @__faasfuse_invoke
 ; CHECK-NEXT:  br i1 %faasfuse.is_nightcore, label %faasfuse.fused, label %faasfuse.rpc
 ; CHECK:     faasfuse.fused:

@@ -16,7 +16,7 @@ define i32 @faas_func_call(i8* %h, i8* %in, i64 %len) {
   ret i32 %r
 }
 
-; CHECK-LABEL: define internal i32 @__faasfuse.entry.faas_func_call(
+; CHECK-LABEL: define internal i32 @__faasfuse._entry.faas_func_call(
 ; CHECK:       icmp eq {{.*}} %fp, {{.*}}@__faasfuse_invoke
 ; CHECK:       call i32 @__faasfuse_callee_Bar({{i8\*|ptr}} %h, {{i8\*|ptr}} %in, i64 %len, {{i8\*\*|ptr}} %out, {{i64\*|ptr}} %outlen)
 ; CHECK:       call i32 %fp(

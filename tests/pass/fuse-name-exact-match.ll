@@ -24,7 +24,7 @@ define i32 @faas_func_call(ptr %h, ptr %in, i64 %len) {
   ret i32 %a
 }
 
-; CHECK-LABEL: define internal i32 @__faasfuse.entry.faas_func_call(
+; CHECK-LABEL: define internal i32 @__faasfuse._entry.faas_func_call(
 ; CHECK-NOT:   @__faasfuse_callee_Bar
 ; CHECK:       %a = call i32 %fp(ptr %h, ptr @bar2,
 ; CHECK-NEXT:  %b = call i32 %fp(ptr %h, ptr @ba,

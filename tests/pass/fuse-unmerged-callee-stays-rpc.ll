@@ -17,7 +17,7 @@ define i32 @faas_func_call(ptr %h, ptr %in, i64 %len) {
 }
 attributes #0 = { nounwind }
 
-; CHECK-LABEL: define internal i32 @__faasfuse.entry.faas_func_call(
+; CHECK-LABEL: define internal i32 @__faasfuse._entry.faas_func_call(
 ; CHECK:       %q = call i32 %fp(ptr %h, ptr @qux, ptr %in, i64 %len, ptr %out, ptr %outlen) #[[ATTR:[0-9]+]]
 ; CHECK-NEXT:  %faasfuse.is_nightcore = icmp eq ptr %fp, @__faasfuse_invoke
 ; CHECK:       call i32 @__faasfuse_callee_Bar(

@@ -30,7 +30,7 @@ define i32 @faas_func_call(ptr %h, ptr %in, i64 %len) {
 ; CHECK-DAG: @__faasfuse_dispatch_table = internal constant [2 x ptr] [ptr @__faasfuse_desc_Bar, ptr @__faasfuse_desc_Baz]
 ; CHECK-DAG: @__faasfuse_site_cache = internal global i64 0
 ; CHECK-DAG: @[[CACHE2:__faasfuse_site_cache\.[0-9]+]] = internal global i64 0
-; CHECK-LABEL: define internal i32 @__faasfuse.entry.faas_func_call(
+; CHECK-LABEL: define internal i32 @__faasfuse._entry.faas_func_call(
 ; CHECK:         %faasfuse.is_nightcore = icmp eq ptr %fp, @__faasfuse_invoke
 ; CHECK-NEXT:    br i1 %faasfuse.is_nightcore, label %faasfuse.fused, label %faasfuse.rpc
 ; CHECK:       faasfuse.fused:
@@ -56,7 +56,7 @@ define i32 @faas_func_call(ptr %h, ptr %in, i64 %len) {
 ; REMARK: remark: {{.*}}call with a run-time name (the name is not a constant string) dispatches to the 2 merged function(s) by name, other names stay RPCs
 
 ; NODYN: remark: {{.*}}call stays an RPC: the name is not a constant string (run-time dispatch is off: no-dynamic)
-; NODYN-IR-LABEL: define internal i32 @__faasfuse.entry.faas_func_call(
+; NODYN-IR-LABEL: define internal i32 @__faasfuse._entry.faas_func_call(
 ; NODYN-IR-NOT: __faasfuse_lookup(
 ; NODYN-IR: %r = call i32 %fp(ptr %h, ptr %name,
 ; NODYN-IR-NOT: __faasfuse_lookup(

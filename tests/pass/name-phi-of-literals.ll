@@ -25,7 +25,7 @@ call:
   ret i32 %r
 }
 
-; CHECK-LABEL: define internal i32 @__faasfuse.entry.faas_func_call(
+; CHECK-LABEL: define internal i32 @__faasfuse._entry.faas_func_call(
 ; CHECK-DAG:   icmp eq ptr %name, @bar
 ; CHECK-DAG:   icmp eq ptr %name, @baz
 ; CHECK-DAG:   call i32 @__faasfuse_callee_Bar(

@@ -20,7 +20,7 @@ define i32 @faas_func_call(ptr %h, ptr %in, i64 %len) {
   ret i32 %r
 }
 
-; CHECK-LABEL: define internal i32 @__faasfuse.entry.faas_func_call(
+; CHECK-LABEL: define internal i32 @__faasfuse._entry.faas_func_call(
 ; CHECK:       br i1 %faasfuse.is_nightcore, label %faasfuse.fused, label %faasfuse.rpc
 ; CHECK:     faasfuse.fused:
 ; CHECK-NEXT:  %faasfuse.is_name = icmp eq ptr %name, @bar
