@@ -6,6 +6,8 @@
 #   %faas-run-asan, %faas-run-tsan   the same under ASan+UBSan, under TSan (tests only)
 #   %faas-merge  scripts/faas-merge, pinned to the LLVM under test
 #   %srcroot %objroot %examples %inputs
+#   %thrift-make  make in examples/thrift for the LLVM under test, into
+#                 %thrift-build (shared by the tests/thrift tests, under a lock)
 import os
 import lit.formats
 
@@ -42,6 +44,13 @@ sub("%llvm-as", os.path.join(tools, "llvm-as"))
 sub("%clangxx", os.path.join(tools, "clang++"))
 sub("%clang", os.path.join(tools, "clang"))
 sub("%opt", os.path.join(tools, "opt"))
+# The Thrift example is built once per build directory, by whichever test
+# needs a part first: make under flock, so tests running at once share it.
+thrift_build = os.path.join(config.faasfuse_obj_root, "thrift-example")
+sub("%thrift-make", "flock %s.lock make --no-print-directory -C %s LLVM_VERSION=%s PLUGIN=%s B=%s -j2" % (
+    thrift_build, os.path.join(config.faasfuse_src_root, "examples", "thrift"), v,
+    config.faasfuse_plugin, thrift_build))
+sub("%thrift-build", thrift_build)
 sub("%examples", os.path.join(config.faasfuse_src_root, "examples"))
 sub("%inputs", os.path.join(config.faasfuse_src_root, "tests", "Inputs"))
 sub("%differential", os.path.join(config.faasfuse_src_root, "tests", "e2e", "Inputs", "differential"))
@@ -82,3 +91,6 @@ for other in ("22", "19", "14"):
 import shutil
 if shutil.which("valgrind"):
     config.available_features.add("valgrind")
+# examples/thrift: Debian's thrift-compiler and libthrift-dev.
+if shutil.which("thrift") and os.path.exists("/usr/include/thrift/Thrift.h"):
+    config.available_features.add("thrift")
