@@ -95,13 +95,17 @@ int ff_read_callees(LLVMModuleRef M, struct ff_callee_tree *tree, char *err,
 /* ---- call sites ---------------------------------------------------------- */
 
 /* i32 (ptr, ptr, ptr, i64, ptr, ptr), not variadic */
+/* (ptr, ptr, ptr, i64, ptr, ptr) -> i32. A call through an unprototyped
+ * pointer (`int (*fn)() = invoke_func_fn`, valid C17) has the type
+ * (ptr, ptr, ptr, iN, ptr, ptr, ...) of its promoted arguments: the length
+ * is then an i32 when the program passed an int. */
 static bool has_invoke_type(LLVMTypeRef FT) {
   LLVMTypeRef P[6];
-  if (LLVMIsFunctionVarArg(FT) || LLVMCountParamTypes(FT) != 6 ||
-      !ff_is_int(LLVMGetReturnType(FT), 32))
+  if (LLVMCountParamTypes(FT) != 6 || !ff_is_int(LLVMGetReturnType(FT), 32))
     return false;
   LLVMGetParamTypes(FT, P);
-  return ff_is_ptr(P[0]) && ff_is_ptr(P[1]) && ff_is_ptr(P[2]) && ff_is_int(P[3], 64) &&
+  bool len_ok = ff_is_int(P[3], 64) || (LLVMIsFunctionVarArg(FT) && ff_is_int(P[3], 32));
+  return ff_is_ptr(P[0]) && ff_is_ptr(P[1]) && ff_is_ptr(P[2]) && len_ok &&
          ff_is_ptr(P[4]) && ff_is_ptr(P[5]);
 }
 

@@ -111,6 +111,17 @@ static LLVMBasicBlockRef new_block_after(LLVMContextRef C, LLVMValueRef F,
   return BB;
 }
 
+/* An operand of the site as the parameter type T: pointers cast (typed
+ * pointers), an int length of an unprototyped call zero-extended to size_t. */
+static LLVMValueRef coerce(LLVMBuilderRef B, LLVMValueRef V, LLVMTypeRef T) {
+  LLVMTypeRef VT = LLVMTypeOf(V);
+  if (VT == T)
+    return V;
+  if (LLVMGetTypeKind(VT) == LLVMIntegerTypeKind && LLVMGetTypeKind(T) == LLVMIntegerTypeKind)
+    return LLVMBuildZExtOrBitCast(B, V, T, "");
+  return LLVMBuildPointerCast(B, V, T, "");
+}
+
 /* Builds `call wrapper(ctx, in, len, out, outlen)` from the site's operands. */
 static LLVMValueRef build_wrapper_call(LLVMBuilderRef B, LLVMValueRef I,
                                        LLVMValueRef wrapper) {
@@ -120,9 +131,7 @@ static LLVMValueRef build_wrapper_call(LLVMBuilderRef B, LLVMValueRef I,
   LLVMValueRef args[5];
   LLVMGetParamTypes(WT, P);
   for (int i = 0; i < 5; i++) {
-    args[i] = LLVMGetOperand(I, from_arg[i]);
-    if (LLVMTypeOf(args[i]) != P[i])
-      args[i] = LLVMBuildPointerCast(B, args[i], P[i], "");
+    args[i] = coerce(B, LLVMGetOperand(I, from_arg[i]), P[i]);
   }
   return LLVMBuildCall2(B, WT, wrapper, args, 5, "faasfuse.r");
 }
@@ -139,8 +148,7 @@ static LLVMValueRef build_dispatch_call(LLVMBuilderRef B, LLVMValueRef I,
   for (int i = 0; i < 6; i++)
     args[2 + i] = LLVMGetOperand(I, (unsigned)i);
   for (int i = 2; i < 8; i++)
-    if (LLVMTypeOf(args[i]) != P[i])
-      args[i] = LLVMBuildPointerCast(B, args[i], P[i], "");
+    args[i] = coerce(B, args[i], P[i]);
   return LLVMBuildCall2(B, FT, d->fn, args, 8, "faasfuse.r");
 }
 
