@@ -1,5 +1,6 @@
 # faasfuse: the two commands a newcomer needs, and the rest.
 #   make demo    install what is missing, build, merge examples/foo.c + bar.c, compare, time
+#   make demo-thrift  the same for examples/thrift: six C++ Thrift services merged into one
 #   make check   install what is missing, build, run every test (LLVM_VERSION=14|19|22)
 #   make build   configure (when needed) and build the plugin, runtime and faas-run
 #   make bench   build, then bench/run          make fuzz N=1000   build, then tests/fuzz/run N
@@ -25,7 +26,7 @@ ifeq ($(wildcard $(BUILD)/Makefile),)
 $(shell rm -f $(STAMP))
 endif
 
-.PHONY: all deps configure build build-quiet check demo bench fuzz clean
+.PHONY: all deps configure build build-quiet check demo demo-thrift bench fuzz clean
 
 all: build
 
@@ -59,6 +60,9 @@ check: build
 
 demo: build-quiet
 	@scripts/demo $(LLVM_VERSION) $(BUILD)
+
+demo-thrift: build-quiet
+	@scripts/demo-thrift $(LLVM_VERSION) $(BUILD)
 
 bench: build
 	@if [ -f bench/run ]; then LLVM_VERSION=$(LLVM_VERSION) BUILD=$(BUILD) ./bench/run; else echo "make bench: bench/run is not there yet" >&2; exit 1; fi
