@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <bsd/sys/queue.h>
 #include <bsd/sys/tree.h>
@@ -67,7 +68,13 @@ int ff_find_abi(LLVMModuleRef M, LLVMValueRef fns[FF_NABI], char *err,
 /* Emits the descriptor and the wrapper of a merged function whose ABI
  * functions are `fns` (already renamed), and records it in !faasfuse.callees. */
 void ff_emit_callee(LLVMModuleRef M, const char *name, LLVMValueRef fns[FF_NABI],
-                    LLVMValueRef *wrapper, LLVMValueRef *desc);
+                    uint64_t flags, LLVMValueRef *wrapper, LLVMValueRef *desc);
+/* The descriptor flags of a function whose faas_func_call is `call`
+ * (FAASFUSE_CALLEE_COPY_INPUT unless it provably never writes its input). */
+uint64_t ff_callee_flags(LLVMValueRef call);
+/* The function an ABI value runs: itself, or an alias's aliasee; NULL for
+ * an ifunc. */
+LLVMValueRef ff_function_of(LLVMValueRef V);
 /* Puts the descriptor in section faasfuse_callees, where the runtime finds
  * every callee linked into a library (per-object route). */
 void ff_register_descriptor(LLVMModuleRef M, LLVMValueRef desc);

@@ -40,24 +40,8 @@ static bool module_uses_cxx_exceptions(LLVMModuleRef M) {
   return false;
 }
 
-/* The function an ABI value runs: itself, or an alias's aliasee. NULL for
- * an ifunc (resolved at load time: anything may run). */
-static LLVMValueRef function_of(LLVMValueRef V) {
-  for (int depth = 0; V != NULL && depth < 16; depth++) {
-    if (LLVMIsAFunction(V) != NULL)
-      return V;
-    if (LLVMIsAGlobalAlias(V) != NULL)
-      V = LLVMAliasGetAliasee(V);
-    else if (LLVMIsAConstantExpr(V) != NULL)
-      V = LLVMGetOperand(V, 0);
-    else
-      return NULL;
-  }
-  return NULL;
-}
-
 static bool cannot_unwind(LLVMValueRef V) {
-  LLVMValueRef F = function_of(V);
+  LLVMValueRef F = ff_function_of(V);
   unsigned kind = LLVMGetEnumAttributeKindForName("nounwind", 8);
   return F != NULL &&
          LLVMGetEnumAttributeAtIndex(F, LLVMAttributeFunctionIndex, kind) != NULL;

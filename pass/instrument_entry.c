@@ -71,7 +71,7 @@ int ff_instrument_entry(LLVMModuleRef M, const char *entry_name,
     LLVMSetVisibility(fns[i], LLVMDefaultVisibility);
   }
   LLVMValueRef wrapper, desc;
-  ff_emit_callee(M, entry_name, fns, &wrapper, &desc);
+  ff_emit_callee(M, entry_name, fns, ff_callee_flags(fns[FF_CALL]), &wrapper, &desc);
   if (*entry_name) {
     struct ff_callee *c = calloc(1, sizeof *c);
     if (c == NULL) {

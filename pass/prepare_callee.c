@@ -203,8 +203,37 @@ LLVMValueRef ff_emit_wrapper(LLVMModuleRef M, const char *name, LLVMValueRef des
   return W;
 }
 
+LLVMValueRef ff_function_of(LLVMValueRef V) {
+  for (int depth = 0; V != NULL && depth < 16; depth++) {
+    if (LLVMIsAFunction(V) != NULL)
+      return V;
+    if (LLVMIsAGlobalAlias(V) != NULL)
+      V = LLVMAliasGetAliasee(V);
+    else if (LLVMIsAConstantExpr(V) != NULL)
+      V = LLVMGetOperand(V, 0);
+    else
+      return NULL;
+  }
+  return NULL;
+}
+
+uint64_t ff_callee_flags(LLVMValueRef call) {
+  /* Nightcore hands a callee its own copy of the input; a merged callee
+   * gets the caller's bytes unless it is known not to write them: its
+   * faas_func_call's input parameter is readonly or readnone (as attribute
+   * inference at -O1 and above finds for most callees). */
+  LLVMValueRef F = ff_function_of(call);
+  static const char *const proofs[2] = {"readonly", "readnone"};
+  for (int i = 0; F != NULL && i < 2; i++) {
+    unsigned kind = LLVMGetEnumAttributeKindForName(proofs[i], strlen(proofs[i]));
+    if (LLVMGetEnumAttributeAtIndex(F, 2, kind) != NULL) /* index 2: parameter 1 */
+      return 0;
+  }
+  return FAASFUSE_CALLEE_COPY_INPUT;
+}
+
 void ff_emit_callee(LLVMModuleRef M, const char *name, LLVMValueRef fns[FF_NABI],
-                    LLVMValueRef *wrapper_out, LLVMValueRef *desc_out) {
+                    uint64_t flags, LLVMValueRef *wrapper_out, LLVMValueRef *desc_out) {
   LLVMContextRef C = LLVMGetModuleContext(M);
   LLVMTypeRef i8p = ff_i8p(M), i32 = LLVMInt32TypeInContext(C);
   char sym[FAASFUSE_NAME_MAX + 64];
@@ -230,16 +259,18 @@ void ff_emit_callee(LLVMModuleRef M, const char *name, LLVMValueRef fns[FF_NABI]
 
   /* struct faasfuse_callee (include/faasfuse/runtime.h), field by field: a
    * constant, so that inlined runtime code calls the callee directly. */
-  LLVMTypeRef fields[6] = {i8p, i8p, i8p, i8p, i8p, i8p};
-  LLVMTypeRef DT = LLVMStructTypeInContext(C, fields, 6, 0);
-  LLVMValueRef init[6];
+  LLVMTypeRef i64 = LLVMInt64TypeInContext(C);
+  LLVMTypeRef fields[7] = {i8p, i8p, i8p, i8p, i8p, i8p, i64};
+  LLVMTypeRef DT = LLVMStructTypeInContext(C, fields, 7, 0);
+  LLVMValueRef init[7];
   init[0] = ff_const_ptr_cast(gstr, i8p);
   for (int i = 0; i < FF_NABI; i++)
     init[1 + i] = fns[i] ? ff_const_ptr_cast(fns[i], i8p) : LLVMConstNull(i8p);
   init[5] = ff_const_ptr_cast(state, i8p);
+  init[6] = LLVMConstInt(i64, flags, 0);
   snprintf(sym, sizeof sym, FF_DESC_PREFIX "%s", *name ? name : FF_ENTRY_TAG);
   LLVMValueRef desc = LLVMAddGlobal(M, DT, sym);
-  LLVMSetInitializer(desc, LLVMConstStructInContext(C, init, 6, 0));
+  LLVMSetInitializer(desc, LLVMConstStructInContext(C, init, 7, 0));
   LLVMSetGlobalConstant(desc, 1);
   LLVMSetLinkage(desc, LLVMInternalLinkage);
   LLVMSetAlignment(desc, 8);
@@ -305,8 +336,9 @@ void ff_prepare_checked(LLVMModuleRef M, const char *name, LLVMValueRef fns[FF_N
     internalize_definition(I);
   LLVMValueRef run[FF_NABI];
   memcpy(run, fns, sizeof run);
+  uint64_t flags = ff_callee_flags(fns[FF_CALL]); /* before the guards hide it */
   ff_guard_exceptions(M, name, run);
-  ff_emit_callee(M, name, run, wrapper, desc);
+  ff_emit_callee(M, name, run, flags, wrapper, desc);
 }
 
 /* Appends V to @llvm.used or @llvm.compiler.used, which LLVM-C cannot edit

@@ -87,6 +87,8 @@ struct rt_worker {
   char *buf;                   /* output of the running call */
   size_t len, cap;             /* cap never exceeds FAASFUSE_RT_MAX_OUTPUT */
   int failed; /* output too large or out of memory: the call fails */
+  char *in;    /* the copy of the input (FAASFUSE_CALLEE_COPY_INPUT) */
+  size_t incap;
 };
 
 struct rt_root {
@@ -234,6 +236,7 @@ static RT_COLD int rt_grow_pools(struct rt_root *r, size_t need) {
 
 static void rt_worker_free(struct rt_worker *w) {
   rt_ctx_fini(&w->ctx);
+  free(w->in);
   free(w->buf);
   free(w);
 }
@@ -399,6 +402,15 @@ void __faasfuse_append(void *caller_context, const char *data, size_t length) {
 /* ---------------------------------------------------------------------- */
 /* The merged call                                                         */
 
+static RT_COLD int rt_grow_input(struct rt_worker *w, size_t need) {
+  char *in = realloc(w->in, need);
+  if (in == NULL)
+    return -1;
+  w->in = in;
+  w->incap = need;
+  return 0;
+}
+
 int __faasfuse_call(struct faasfuse_callee *callee, void *caller_context,
                     const char *input, size_t input_length,
                     const char **output_data, size_t *output_length) {
@@ -418,7 +430,24 @@ int __faasfuse_call(struct faasfuse_callee *callee, void *caller_context,
   else if ((w = rt_new_worker(r, callee)) == NULL)
     return -1;
 
+  /* Nightcore's callee reads its own copy of the input: so does a merged
+   * one that may write it. The worker keeps the buffer for its next call. */
+  if ((callee->flags & FAASFUSE_CALLEE_COPY_INPUT) && input_length > 0) {
+    if (RT_UNLIKELY(input_length > w->incap) && rt_grow_input(w, input_length) != 0) {
+      w->next_idle = r->idle[i];
+      r->idle[i] = w;
+      return -1;
+    }
+    memcpy(w->in, input, input_length);
+    input = w->in;
+  }
+
   int rc = callee->call(w->handle, input, input_length);
+  if (RT_UNLIKELY(w->incap > RT_SPARE_MAX)) {
+    free(w->in); /* a large input's copy is not kept */
+    w->in = NULL;
+    w->incap = 0;
+  }
 
   /* What the callee received from its own merged calls dies with its call. */
   rt_owned_release(&w->ctx);

@@ -38,7 +38,13 @@ struct faasfuse_callee {
   int (*call)(void *worker_handle, const char *input,
               size_t input_length);      /* faas_func_call, never NULL */
   struct faasfuse_callee_state *state; /* runtime-owned */
+  uint64_t flags;                      /* FAASFUSE_CALLEE_*, set by the pass */
 };
+
+/* The callee may write through its input (the pass could not prove it does
+ * not): it gets a copy, as every Nightcore function does, so the caller's
+ * buffer stays as it was. */
+#define FAASFUSE_CALLEE_COPY_INPUT ((uint64_t)1)
 
 /* Names of the runtime symbols the pass refers to. */
 #define FAASFUSE_RT_INVOKE "__faasfuse_invoke"

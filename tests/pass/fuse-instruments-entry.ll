@@ -5,7 +5,7 @@
 ; RUN: %llvm-link %opaque %S/Inputs/entry-abi.ll %t.bar.bc -o %t.linked.bc
 ; RUN: %opt %opaque %loadplugin -passes=faasfuse %t.linked.bc -S -o - | FileCheck %s
 
-; CHECK-DAG: @__faasfuse_desc__entry = internal constant { ptr, ptr, ptr, ptr, ptr, ptr } { ptr @__faasfuse_name__entry, ptr @__faasfuse._entry.faas_init, ptr @__faasfuse._entry.faas_create_func_worker, ptr @__faasfuse._entry.faas_destroy_func_worker, ptr @__faasfuse._entry.faas_func_call, ptr @__faasfuse_state__entry }
+; CHECK-DAG: @__faasfuse_desc__entry = internal constant { ptr, ptr, ptr, ptr, ptr, ptr, i64 } { ptr @__faasfuse_name__entry, ptr @__faasfuse._entry.faas_init, ptr @__faasfuse._entry.faas_create_func_worker, ptr @__faasfuse._entry.faas_destroy_func_worker, ptr @__faasfuse._entry.faas_func_call, ptr @__faasfuse_state__entry, i64 1 }
 ; CHECK-DAG: define internal i32 @__faasfuse._entry.faas_init()
 ; CHECK-DAG: define internal i32 @__faasfuse._entry.faas_func_call(
 ; CHECK-DAG: define internal {{.*}}i32 @__faasfuse_call(

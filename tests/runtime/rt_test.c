@@ -229,7 +229,7 @@ static int fw_call(struct stats *st, int (*body)(struct fw *, const char *, size
   static struct faasfuse_callee_state state_##Name;                           \
   static struct faasfuse_callee desc_##Name = {                                \
       #Name, init_##Name, create_##Name, destroy_##Name, call_##Name,          \
-      &state_##Name};                                                          \
+      &state_##Name, 0};                                                       \
   UNUSED static int merged_##Name(void *ctx, const char *in, size_t len,      \
                                   const char **out, size_t *outlen) {          \
     return __faasfuse_call(&desc_##Name, ctx, in, len, out, outlen);           \
@@ -252,11 +252,19 @@ FUNCTION(BadEntryInit)
 FUNCTION(BadEntryCreate)
 FUNCTION(S0) FUNCTION(S1) FUNCTION(S2) FUNCTION(S3) /* first used in a race */
 FUNCTION(S4) FUNCTION(S5) FUNCTION(S6) FUNCTION(S7)
+FUNCTION(Scribble) /* writes through its input (strtok-like), then echoes it */
+
+/* Scribble as the pass describes it: it may write its input, so it gets a
+ * copy. (desc_Scribble, flags 0, is what a callee proven not to write gets.) */
+static struct faasfuse_callee_state state_ScribbleCopy;
+static struct faasfuse_callee desc_ScribbleCopy = {
+    "Scribble", init_Scribble, create_Scribble, destroy_Scribble, call_Scribble,
+    &state_ScribbleCopy, FAASFUSE_CALLEE_COPY_INPUT};
 
 /* Foo reached through a second descriptor: its init must still run once. */
 static struct faasfuse_callee_state state_FooAlias;
 static struct faasfuse_callee desc_FooAlias = {
-    "Foo", init_Foo, create_Foo, destroy_Foo, call_Foo, &state_FooAlias};
+    "Foo", init_Foo, create_Foo, destroy_Foo, call_Foo, &state_FooAlias, 0};
 
 /* A function with no init, create or destroy: its handle is NULL. */
 static atomic_int nocreate_bad_handle;
@@ -269,7 +277,7 @@ static int call_NoCreate(void *handle, const char *in, size_t len) {
 }
 static struct faasfuse_callee_state state_NoCreate;
 static struct faasfuse_callee desc_NoCreate = {
-    "NoCreate", NULL, NULL, NULL, call_NoCreate, &state_NoCreate};
+    "NoCreate", NULL, NULL, NULL, call_NoCreate, &state_NoCreate, 0};
 
 static struct faasfuse_callee *const slot_descs[8] = {
     &desc_S0, &desc_S1, &desc_S2, &desc_S3,
@@ -345,6 +353,15 @@ static void keep_input(char *buf, long i) {
 
 /* ---------------------------------------------------------------------- */
 /* Callee bodies                                                           */
+
+static int body_Scribble(struct fw *w, const char *in, size_t len) {
+  char *p = (char *)in;
+  for (size_t i = 0; i < len; i++)
+    if (p[i] >= 'a' && p[i] <= 'z')
+      p[i] = (char)(p[i] - 'a' + 'A');
+  put(w, in, len);
+  return 0;
+}
 
 static int body_Cat(struct fw *w, const char *in, size_t len) {
   /* Pieces of 1, 2, 3... bytes, with empty appends between them. */
@@ -792,7 +809,39 @@ _Static_assert(offsetof(struct faasfuse_callee, call) == 32, "call");
 _Static_assert(offsetof(struct faasfuse_callee, state) == 40, "state");
 _Static_assert(offsetof(struct faasfuse_callee_state, init_state) == 0, "init_state");
 _Static_assert(offsetof(struct faasfuse_callee_state, slot) == 4, "slot");
-_Static_assert(sizeof(struct faasfuse_callee) == 48, "size");
+_Static_assert(offsetof(struct faasfuse_callee, flags) == 48, "flags");
+_Static_assert(sizeof(struct faasfuse_callee) == 56, "size");
+
+/* A callee that may write its input reads a copy: the caller's bytes stay
+ * as they were, for small and large inputs, call after call. */
+static void group_copy_input(void) {
+  struct host h;
+  host_init(&h);
+  void *root = new_root(&desc_Foo, &h);
+  const char *out;
+  size_t outlen;
+  char small[] = "hello";
+  for (int round = 0; round < 2; round++) {
+    CHECK(__faasfuse_call(&desc_ScribbleCopy, root, small, 5, &out, &outlen) == 0);
+    CHECK(outlen == 5 && memcmp(out, "HELLO", 5) == 0 && strcmp(small, "hello") == 0);
+  }
+  size_t n = LIMIT_BUILD ? 90 : 100000; /* the limit build's outputs stop at 100 */
+  char *big = malloc(n);
+  CHECK(big != NULL);
+  if (big != NULL) {
+    memset(big, 'x', n);
+    CHECK(__faasfuse_call(&desc_ScribbleCopy, root, big, n, &out, &outlen) == 0);
+    CHECK(outlen == n && out[0] == 'X' && out[n - 1] == 'X');
+    CHECK(big[0] == 'x' && big[n - 1] == 'x');
+    free(big);
+  }
+  CHECK(__faasfuse_call(&desc_ScribbleCopy, root, "", 0, &out, &outlen) == 0 && outlen == 0);
+  /* Without the flag, the callee gets the caller's own bytes. */
+  CHECK(__faasfuse_call(&desc_Scribble, root, small, 5, &out, &outlen) == 0);
+  CHECK(strcmp(small, "HELLO") == 0);
+  CHECK(destroy_root(root) == 0);
+  host_fini(&h);
+}
 
 static void group_basics(void) {
   struct host h;
@@ -1258,6 +1307,7 @@ int main(void) {
   run_group("threads", group_threads);
   run_group("init-race", group_init_race);
   run_group("thread-exit", group_thread_exit);
+  run_group("copy-input", group_copy_input);
   if (LIMIT_BUILD)
     run_group("output-limit", group_limit);
   run_group("invariants", group_invariants);
