@@ -92,6 +92,38 @@ static void share_runtime_state(LLVMModuleRef rt) {
   }
 }
 
+/* LTO: callee objects brought copies of the runtime (linkonce_odr, hidden),
+ * which the LTO link has made internal by now. Linked beside them, a fresh
+ * copy would be a second runtime, with its own __faasfuse_invoke (that the
+ * sites compare against) and its own state. Made linkonce_odr again, each
+ * copy's entry points and state become one with the fresh copy's. */
+static void reclaim_runtime_copies(LLVMModuleRef M, LLVMModuleRef rt) {
+  for (LLVMValueRef F = LLVMGetFirstFunction(rt); F; F = LLVMGetNextFunction(F)) {
+    size_t len;
+    const char *name = LLVMGetValueName2(F, &len);
+    LLVMValueRef mine = LLVMGetNamedFunction(M, name);
+    if (LLVMIsDeclaration(F) || LLVMGetLinkage(F) == LLVMInternalLinkage ||
+        LLVMGetLinkage(F) == LLVMPrivateLinkage || mine == NULL || LLVMIsDeclaration(mine))
+      continue;
+    if (LLVMGetLinkage(mine) == LLVMInternalLinkage || LLVMGetLinkage(mine) == LLVMPrivateLinkage) {
+      LLVMSetLinkage(mine, LLVMLinkOnceODRLinkage);
+      LLVMSetVisibility(mine, LLVMHiddenVisibility);
+    }
+  }
+  for (LLVMValueRef G = LLVMGetFirstGlobal(rt); G; G = LLVMGetNextGlobal(G)) {
+    size_t len;
+    const char *name = LLVMGetValueName2(G, &len);
+    LLVMValueRef mine = LLVMGetNamedGlobal(M, name);
+    if (LLVMIsDeclaration(G) || LLVMGetLinkage(G) != LLVMLinkOnceODRLinkage ||
+        mine == NULL || LLVMIsDeclaration(mine))
+      continue;
+    if (LLVMGetLinkage(mine) == LLVMInternalLinkage || LLVMGetLinkage(mine) == LLVMPrivateLinkage) {
+      LLVMSetLinkage(mine, LLVMLinkOnceODRLinkage);
+      LLVMSetVisibility(mine, LLVMHiddenVisibility);
+    }
+  }
+}
+
 int ff_link_runtime(LLVMModuleRef M, bool shared, char *err, size_t errlen) {
   LLVMContextRef C = LLVMGetModuleContext(M);
   char *msg = NULL;
@@ -117,8 +149,10 @@ int ff_link_runtime(LLVMModuleRef M, bool shared, char *err, size_t errlen) {
    * the linker has nothing to warn about. */
   LLVMSetDataLayout(rt, LLVMGetDataLayoutStr(M));
   LLVMSetTarget(rt, LLVMGetTarget(M));
-  if (shared)
+  if (shared) {
     share_runtime_state(rt);
+    reclaim_runtime_copies(M, rt);
+  }
   if (LLVMLinkModules2(M, rt)) {
     ff_error(err, errlen, "linking the faasfuse runtime failed");
     return -1;
