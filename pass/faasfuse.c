@@ -243,10 +243,6 @@ static void fuse_site(LLVMModuleRef M, struct ff_site *s,
                 *unmerged ? " stay RPCs)" : "");
     ff_rewrite_site(M, s, arms, narms, NULL, rt_invoke);
     return;
-  case FF_NAME_INVALID:
-    ff_remark(host, FAASFUSE_REMARK_MISSED, s->inst, "NameNotString",
-              "call stays an RPC: %s", s->why_dynamic);
-    return;
   case FF_NAME_DYNAMIC:
     if (!dynamic) {
       ff_remark(host, FAASFUSE_REMARK_MISSED, s->inst, "NameNotConstant",

@@ -113,8 +113,7 @@ struct ff_name {
 enum ff_name_kind {
   FF_NAME_CONSTANT, /* the argument is a constant string: names[0] */
   FF_NAME_CHOICE,   /* the argument is one of names[] on the paths seen */
-  FF_NAME_DYNAMIC,  /* known only at run time */
-  FF_NAME_INVALID   /* a constant that is not a C string: left alone */
+  FF_NAME_DYNAMIC   /* known only at run time, or bytes the pass cannot prove */
 };
 
 struct ff_site {

@@ -193,6 +193,25 @@ static const char *global_bytes(LLVMValueRef G, size_t *len, bool *all_zero) {
   return LLVMGetAsString(init, len);
 }
 
+/* Why global_bytes could not read the bytes at V: for the remark. */
+static const char *why_not_bytes(LLVMValueRef V) {
+  if (!LLVMIsAGlobalVariable(V))
+    return "the name is not a pointer into a global string";
+  if (LLVMIsDeclaration(V))
+    return "the name is in a global defined elsewhere";
+  if (!LLVMIsGlobalConstant(V))
+    return "the name is in a global the program may write";
+  switch (LLVMGetLinkage(V)) {
+  case LLVMWeakAnyLinkage:
+  case LLVMLinkOnceAnyLinkage:
+  case LLVMExternalWeakLinkage:
+  case LLVMCommonLinkage:
+    return "the name is in a global another definition may replace";
+  default:
+    return "the name is in a constant the pass does not read as a string";
+  }
+}
+
 /* Resolves a constant pointer to the C string it points at, or says why not. */
 static bool resolve_name(LLVMValueRef V, LLVMTargetDataRef TD, char **name,
                          size_t *name_len, const char **why) {
@@ -211,7 +230,7 @@ static bool resolve_name(LLVMValueRef V, LLVMTargetDataRef TD, char **name,
   bool all_zero;
   const char *bytes = global_bytes(V, &len, &all_zero);
   if (bytes == NULL) {
-    *why = "the name is not a constant string";
+    *why = why_not_bytes(V);
     return false;
   }
   if (off < 0 || (size_t)off >= len) {
@@ -399,11 +418,10 @@ static void classify_name(struct ff_site *s, LLVMTargetDataRef TD) {
   for (size_t i = 0; i < c.n; i++) {
     struct ff_name *n = &s->names[s->nnames];
     if (!resolve_name(c.v[i], TD, &n->name, &n->len, &why)) {
+      /* Bytes the pass cannot prove are read at run time, like any name
+       * known only then: never silently left an RPC. */
       free_names(s);
       s->why_dynamic = why;
-      /* A constant that is no C string is no name to look up either. */
-      if (constant)
-        s->kind = FF_NAME_INVALID;
       return;
     }
     n->ptr = c.v[i];

@@ -30,11 +30,15 @@ define i32 @faas_func_call(ptr %h, ptr %in, i64 %len) {
 ; CHECK-NEXT:  %b = call i32 %fp(ptr %h, ptr @ba,
 ; CHECK-NEXT:  %c = call i32 %fp(ptr %h, ptr @lower,
 ; CHECK-NEXT:  %d = call i32 %fp(ptr %h, ptr @empty,
-; CHECK-NEXT:  %e = call i32 %fp(ptr %h, ptr @nonul,
-; CHECK-NEXT:  ret i32 %a
+; CHECK-NEXT:  %faasfuse.is_nightcore = icmp eq ptr %fp, @__faasfuse_invoke
+; CHECK:       call i64 @__faasfuse_lookup({{.*}}, ptr @nonul,
+; CHECK:       %e = call i32 %fp(ptr %h, ptr @nonul, {{.*}}!faasfuse.rpc
 
 ; MISSED: remark: {{.*}}call to 'Bar2' stays an RPC: no function of that name is merged
 ; MISSED: remark: {{.*}}call to 'Ba' stays an RPC: no function of that name is merged
 ; MISSED: remark: {{.*}}call to 'bar' stays an RPC: no function of that name is merged
 ; MISSED: remark: {{.*}}call to '' stays an RPC: no function of that name is merged
-; MISSED: remark: {{.*}}call stays an RPC: the name is not NUL-terminated
+; A name the pass cannot prove (no NUL: the host reads past it) is looked up
+; at run time, never silently left an RPC.
+; RUN: %opt %opaque %loadplugin -passes=faasfuse -pass-remarks=faasfuse %t.linked.bc -o /dev/null 2>&1 | FileCheck --check-prefix=PASSED %s
+; PASSED: remark: {{.*}}call with a run-time name (the name is not NUL-terminated) dispatches
