@@ -7,8 +7,10 @@
  *       -passes='faasfuse<entry=Foo;link=Bar:bar.bc>,default<O2>' foo.bc -o merged.bc
  *
  * The pipeline, one file each:
- *   link_runtime.c        link=NAME:PATH callees (prepare_callee.c), the runtime
+ *   link_runtime.c        link=NAME:PATH callees (prepare_callee.c, with
+ *                         guard_exceptions.c), the runtime
  *   instrument_entry.c    the module's own faas_* go through the runtime
+ *   warn_shared_workers.c workers kept in globals, on a cycle: a warning
  *   find_call_sites.c     invoke_func_fn call sites and the names they pass
  *   rewrite_call_sites.c  guarded direct calls of the callees' wrappers
  * Parameters: entry=NAME (the entry's own Nightcore name, so calls back into
@@ -341,6 +343,7 @@ static int fuse_module(LLVMModuleRef M, const struct faasfuse_options *opts,
       ff_instrument_entry(M, opts->entry_name, &callees, err, errlen) != 0)
     goto out;
 
+  ff_warn_shared_workers(M, &callees, opts->entry_name, host);
   fuse_sites(M, &callees, !opts->no_dynamic, false, host);
   if (!lto)
     ff_internalize_fused(M);

@@ -167,6 +167,12 @@ void ff_rewrite_site(LLVMModuleRef M, struct ff_site *site,
                      const struct ff_arm *arms, size_t narms,
                      const struct ff_dispatch *dispatch, LLVMValueRef rt_invoke);
 
+/* warn_shared_workers.c */
+/* Warns about each merged function on a cycle of merged calls whose
+ * faas_create_func_worker keeps worker state in a global. */
+void ff_warn_shared_workers(LLVMModuleRef M, struct ff_callee_tree *callees,
+                            const char *entry_name, const struct faasfuse_host *host);
+
 /* instrument_entry.c */
 int ff_instrument_entry(LLVMModuleRef M, const char *entry_name,
                         struct ff_callee_tree *callees, char *err, size_t errlen);

@@ -68,6 +68,11 @@ void emitRemark(void *, faasfuse_remark_kind kind, LLVMValueRef at,
   case FAASFUSE_REMARK_ANALYSIS:
     ORE.emit(OptimizationRemarkAnalysis(PassName, name, I) << message);
     break;
+  case FAASFUSE_REMARK_WARNING:
+    I->getContext().diagnose(DiagnosticInfoOptimizationFailure(
+        *I->getFunction(), DiagnosticLocation(I->getDebugLoc()),
+        Twine("faasfuse: ") + message));
+    break;
   }
 }
 

@@ -27,7 +27,8 @@ extern "C" {
 enum faasfuse_remark_kind {
   FAASFUSE_REMARK_PASSED, /* a call site fused (-pass-remarks=faasfuse) */
   FAASFUSE_REMARK_MISSED, /* a call site left as an RPC (-pass-remarks-missed) */
-  FAASFUSE_REMARK_ANALYSIS
+  FAASFUSE_REMARK_ANALYSIS,
+  FAASFUSE_REMARK_WARNING /* a merge that may answer otherwise: always shown */
 };
 
 /* What the host provides: where remarks go. `at` is an instruction or a
