@@ -243,7 +243,19 @@ static int load_func(struct func *fn, char *err, size_t errlen) {
                                       "faas_func_call"};
   void *sym[4];
 
-  fn->dl = dlopen(fn->path, RTLD_NOW | RTLD_LOCAL);
+  /* A path given on the command line is a path: "libfoo.so" is the file in
+   * the current directory, not a name for dlopen's library search. */
+  char local[PATH_MAX];
+  const char *path = fn->path;
+  if (strchr(path, '/') == NULL) {
+    if ((size_t)snprintf(local, sizeof local, "./%s", path) >= sizeof local) {
+      snprintf(err, errlen, "cannot load library for %s: %s: path too long",
+               fn->name, fn->path);
+      return -1;
+    }
+    path = local;
+  }
+  fn->dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
   if (fn->dl == NULL) {
     snprintf(err, errlen, "cannot load library for %s: %s", fn->name,
              dlerror());
