@@ -8,8 +8,12 @@
  * - renames the four ABI functions to __faasfuse.NAME.faas_* (internal), so
  *   the caller's own faas_* stay the library's exports;
  * - gives every other external definition internal linkage, so nothing
- *   clashes with the caller or another callee; linkonce_odr and weak_odr
- *   definitions (C++ inline functions, templates) stay shared;
+ *   clashes with the caller or another callee; so do linkonce_odr and
+ *   weak_odr ones (C++ inline functions, templates, vtables, the statics of
+ *   inline functions): apart, each function had its own, with its own state
+ *   and its own idea of a class that another function defines otherwise.
+ *   Identical copies without state of their own can still be folded into
+ *   one afterwards (the mergefunc pass, which faas-merge runs);
  * - emits the descriptor __faasfuse_desc_NAME and the wrapper
  *   int __faasfuse_callee_NAME(ctx, in, len, &out, &outlen), which runs the
  *   callee through the runtime and hands back its output in malloc'd memory;
@@ -140,7 +144,8 @@ static void make_internal(LLVMValueRef G) {
     LLVMSetComdat(G, NULL);
 }
 
-/* Strong or interposable definitions become internal; ODR ones stay. */
+/* Every definition another module could bind to becomes the callee's own:
+ * strong, interposable and ODR ones alike. */
 static void internalize_definition(LLVMValueRef G) {
   size_t len;
   const char *name = LLVMGetValueName2(G, &len);
@@ -150,6 +155,8 @@ static void internalize_definition(LLVMValueRef G) {
   case LLVMExternalLinkage:
   case LLVMWeakAnyLinkage:
   case LLVMLinkOnceAnyLinkage:
+  case LLVMWeakODRLinkage:
+  case LLVMLinkOnceODRLinkage:
   case LLVMCommonLinkage:
     make_internal(G);
     break;
