@@ -4,8 +4,10 @@
  *   faas-run [--ipc] [--input STR | --input-file PATH] [--repeat N]
  *            [--threads T] [--bench [--json]] --func NAME=LIB.so ... ENTRY
  *
- * Loads every LIB.so, calls ENTRY's faas_func_call on the input and writes
- * ENTRY's output to stdout byte for byte. The callbacks handed to workers
+ * Loads every LIB.so (a path: a name without a slash is the file in the
+ * current directory, never a search), calls ENTRY's faas_func_call on the
+ * input and writes ENTRY's output to stdout byte for byte; it writes no
+ * file (--input-file is only read). The callbacks handed to workers
  * follow shared/nightcore-contract.md:
  *  - invoke sets the output to NULL/0 first, and returns -1 for an unknown
  *    name, a callee that fails (its output is dropped) or an output above
@@ -66,7 +68,8 @@ enum { EXIT_USAGE = 2, EXIT_FAILED = 3 };
   "\n"                                                                         \
   "Runs ENTRY's faas_func_call on the input; writes its output to stdout.\n"   \
   "  --func NAME=LIB.so  a Nightcore function library, called NAME "           \
-  "([0-9A-Za-z]+)\n"                                                           \
+  "([0-9A-Za-z]+);\n"                                                          \
+  "                      LIB.so is a path: libfoo.so is ./libfoo.so\n"         \
   "  --ipc               every worker in its own process, as in Nightcore\n"   \
   "  --input STR         the input (default: empty)\n"                         \
   "  --input-file PATH   the input, read from PATH (- for stdin)\n"            \
@@ -196,6 +199,8 @@ struct worker {
   bool dead;
   struct buf out;        /* output of the running call */
   struct held_list held; /* outputs of its invokes, until its call returns */
+  char *in;              /* in-process: its copy of an invoke's input */
+  size_t in_cap;
 };
 
 SLIST_HEAD(worker_list, worker);
@@ -519,6 +524,7 @@ static void worker_destroy(struct worker *w) {
   buf_free(&w->out);
   release_held(&w->held);
   free(w->held.v);
+  free(w->in);
   free(w);
 }
 
@@ -563,6 +569,21 @@ static int local_invoke(void *ctx, const char *name, const char *input,
   w = pool_take(caller->s, fn, err, sizeof err);
   if (w == NULL)
     return -1;
+  /* As in Nightcore, the callee reads its own copy of the input: one that
+   * writes it (strtok) must not change the caller's buffer. */
+  if (input_length > 0) {
+    if (input_length > w->in_cap) {
+      char *in = realloc(w->in, input_length);
+      if (in == NULL) {
+        pool_put(w);
+        return -1;
+      }
+      w->in = in;
+      w->in_cap = input_length;
+    }
+    memcpy(w->in, input, input_length);
+    input = w->in;
+  }
   rc = local_call(w, input, input_length);
   if (rc == 0 && w->out.len > 0) {
     /* The output moves to the caller, which frees it when its call ends. */
