@@ -304,7 +304,8 @@ class Gen:
         forms_single = ["lit", "lit", "lit", "lit_var", "local_array", "built",
                         "stored_lit", "stored_heap", "global_ptr", "global_ptr_init",
                         "struct_chars", "mutated_global", "escaped_local", "overwritten_array",
-                        "global_array", "global_chars", "helper", "offset", "split"]
+                        "global_array", "global_chars", "helper", "offset", "split",
+                        "extern_chars", "rows_2d", "union_chars", "weak_chars", "int_cast"]
         forms_multi = ["select", "table", "table_input", "switch", "stored_table", "mutated_table"]
         if self.cur_lang == "cxx":
             forms_single += ["string_obj", "string_obj"]
@@ -723,6 +724,31 @@ class Emitter:
             g = "fz_gc_%d" % sid
             self.globals.append("static char %s[] = %s;" % (g, c_str(nb[0])))
             L.append("const char *nm = %s;" % g)
+        elif form == "extern_chars":
+            # A writable array other code may change (external linkage): the
+            # pass cannot prove its bytes and must look the name up at run time.
+            g = "fz_xc_%d" % sid
+            self.globals.append("char %s[] = %s;" % (g, c_str(nb[0])))
+            L.append("const char *nm = %s;" % g)
+        elif form == "rows_2d":
+            g = "fz_rows_%d" % sid
+            dec = self.decoy(nb[0])
+            width = max(len(nb[0]), len(dec)) + 1
+            self.globals.append("char %s[][%d] = {%s, %s};" % (g, width, c_str(dec), c_str(nb[0])))
+            L.append("const char *nm = %s[1];" % g)
+        elif form == "union_chars":
+            g = "fz_un_%d" % sid
+            self.globals.append("union { char n[%d]; long l; } %s = {%s};" % (
+                len(nb[0]) + 1, g, c_str(nb[0])))
+            L.append("const char *nm = %s.n;" % g)
+        elif form == "weak_chars":
+            g = "fz_wk_%d" % sid
+            # extern: a const array at namespace scope is internal in C++.
+            self.globals.append("__attribute__((weak)) %sconst char %s[] = %s;" % (
+                "extern " if self.f.get("lang") == "cxx" else "", g, c_str(nb[0])))
+            L.append("const char *nm = %s;" % g)
+        elif form == "int_cast":
+            L.append("const char *nm = (const char *)(uintptr_t)(const void *)%s;" % c_str(nb[0]))
         elif form == "select":
             L.append("unsigned sel = %s;" % self.shift_expr(site["select_shift"], len(nb)))
             expr = c_str(nb[-1])
