@@ -317,6 +317,16 @@ int faasfuse_prepare_callee(LLVMModuleRef M, const char *name, char *err,
     ff_error(err, errlen, "faasfuse-callee<%s>: %s", name, msg);
     return -1;
   }
+  /* Nightcore's launcher loads a library only if it defines all four: a
+   * callee without one could not have run on its own. */
+  for (int i = 0; i < FF_NABI; i++)
+    if (fns[i] == NULL) {
+      ff_error(err, errlen,
+               "faasfuse-callee<%s>: the module defines no %s (Nightcore loads a "
+               "function only if it defines faas_init, faas_create_func_worker, "
+               "faas_destroy_func_worker and faas_func_call)", name, ff_abi_names[i]);
+      return -1;
+    }
 
   LLVMValueRef wrapper, desc;
   ff_prepare_checked(M, name, fns, &wrapper, &desc);
