@@ -433,12 +433,13 @@ int __faasfuse_call(struct faasfuse_callee *callee, void *caller_context,
   /* Nightcore's callee reads its own copy of the input: so does a merged
    * one that may write it. The worker keeps the buffer for its next call. */
   if ((callee->flags & FAASFUSE_CALLEE_COPY_INPUT) && input_length > 0) {
-    if (RT_UNLIKELY(input_length > w->incap) && rt_grow_input(w, input_length) != 0) {
+    if (RT_UNLIKELY(input_length >= w->incap) && rt_grow_input(w, input_length + 1) != 0) {
       w->next_idle = r->idle[i];
       r->idle[i] = w;
       return -1;
     }
     memcpy(w->in, input, input_length);
+    w->in[input_length] = '\0'; /* callees that strtol a text input read one past it */
     input = w->in;
   }
 

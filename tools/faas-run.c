@@ -572,16 +572,17 @@ static int local_invoke(void *ctx, const char *name, const char *input,
   /* As in Nightcore, the callee reads its own copy of the input: one that
    * writes it (strtok) must not change the caller's buffer. */
   if (input_length > 0) {
-    if (input_length > w->in_cap) {
-      char *in = realloc(w->in, input_length);
+    if (input_length >= w->in_cap) {
+      char *in = realloc(w->in, input_length + 1);
       if (in == NULL) {
         pool_put(w);
         return -1;
       }
       w->in = in;
-      w->in_cap = input_length;
+      w->in_cap = input_length + 1;
     }
     memcpy(w->in, input, input_length);
+    w->in[input_length] = '\0'; /* as a text input usually is: callees strtol it */
     input = w->in;
   }
   rc = local_call(w, input, input_length);
