@@ -85,6 +85,12 @@ void ff_prepare_checked(LLVMModuleRef M, const char *name, LLVMValueRef fns[FF_N
                         LLVMValueRef *wrapper, LLVMValueRef *desc);
 /* The module's byte pointer type, `ptr` or `i8*`. */
 LLVMTypeRef ff_i8p(LLVMModuleRef M);
+/* The module's function `name`, declared with type FT if it has none. */
+LLVMValueRef ff_get_or_declare(LLVMModuleRef M, const char *name, LLVMTypeRef FT);
+/* call F(args[0..n)), each argument cast to F's parameter type (typed
+ * pointers only). */
+LLVMValueRef ff_build_call(LLVMBuilderRef B, LLVMValueRef F, LLVMValueRef *args,
+                           unsigned n);
 
 /* guard_exceptions.c */
 /* In a module that uses C++ exceptions, replaces each of `fns` that may

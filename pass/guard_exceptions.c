@@ -47,23 +47,6 @@ static bool cannot_unwind(LLVMValueRef V) {
          LLVMGetEnumAttributeAtIndex(F, LLVMAttributeFunctionIndex, kind) != NULL;
 }
 
-static LLVMValueRef get_or_declare(LLVMModuleRef M, const char *name,
-                                   LLVMTypeRef FT) {
-  LLVMValueRef F = LLVMGetNamedFunction(M, name);
-  return F != NULL ? F : LLVMAddFunction(M, name, FT);
-}
-
-static LLVMValueRef call_fn(LLVMBuilderRef B, LLVMValueRef F, LLVMValueRef *args,
-                            unsigned n) {
-  LLVMTypeRef FT = LLVMGlobalGetValueType(F);
-  LLVMTypeRef P[8];
-  LLVMGetParamTypes(FT, P);
-  for (unsigned i = 0; i < n; i++)
-    if (LLVMTypeOf(args[i]) != P[i])
-      args[i] = LLVMBuildPointerCast(B, args[i], P[i], "");
-  return LLVMBuildCall2(B, FT, F, args, n, "");
-}
-
 static LLVMValueRef emit_guard(LLVMModuleRef M, const char *name,
                                enum ff_abi which, LLVMValueRef target) {
   LLVMContextRef C = LLVMGetModuleContext(M);
@@ -75,13 +58,13 @@ static LLVMValueRef emit_guard(LLVMModuleRef M, const char *name,
   LLVMSetLinkage(G, LLVMInternalLinkage);
 
   LLVMTypeRef any = LLVMFunctionType(i32, NULL, 0, 1);
-  LLVMValueRef pers = get_or_declare(M, FF_PERSONALITY, any);
+  LLVMValueRef pers = ff_get_or_declare(M, FF_PERSONALITY, any);
   LLVMSetPersonalityFn(G, ff_const_ptr_cast(pers, i8p));
-  LLVMValueRef begin = get_or_declare(M, "__cxa_begin_catch",
+  LLVMValueRef begin = ff_get_or_declare(M, "__cxa_begin_catch",
                                       LLVMFunctionType(i8p, &i8p, 1, 0));
-  LLVMValueRef end = get_or_declare(
+  LLVMValueRef end = ff_get_or_declare(
       M, "__cxa_end_catch", LLVMFunctionType(LLVMVoidTypeInContext(C), NULL, 0, 0));
-  LLVMValueRef caught = get_or_declare(
+  LLVMValueRef caught = ff_get_or_declare(
       M, FAASFUSE_RT_CAUGHT, LLVMFunctionType(LLVMVoidTypeInContext(C), NULL, 0, 0));
 
   LLVMBuilderRef B = LLVMCreateBuilderInContext(C);
@@ -103,9 +86,9 @@ static LLVMValueRef emit_guard(LLVMModuleRef M, const char *name,
   LLVMValueRef lp = LLVMBuildLandingPad(B, LP, ff_const_ptr_cast(pers, i8p), 1, "");
   LLVMAddClause(lp, LLVMConstNull(i8p)); /* catch (...) */
   LLVMValueRef exn = LLVMBuildExtractValue(B, lp, 0, "");
-  call_fn(B, begin, &exn, 1);
-  call_fn(B, end, NULL, 0);
-  call_fn(B, caught, NULL, 0);
+  ff_build_call(B, begin, &exn, 1);
+  ff_build_call(B, end, NULL, 0);
+  ff_build_call(B, caught, NULL, 0);
   LLVMBuildRet(B, LLVMConstInt(i32, (unsigned long long)-1, 1));
   LLVMDisposeBuilder(B);
   return G;

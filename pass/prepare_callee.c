@@ -165,15 +165,13 @@ static void internalize_definition(LLVMValueRef G) {
   }
 }
 
-static LLVMValueRef get_or_declare(LLVMModuleRef M, const char *name,
-                                   LLVMTypeRef FT) {
+LLVMValueRef ff_get_or_declare(LLVMModuleRef M, const char *name, LLVMTypeRef FT) {
   LLVMValueRef F = LLVMGetNamedFunction(M, name);
   return F != NULL ? F : LLVMAddFunction(M, name, FT);
 }
 
-/* Casts each argument to the parameter type of F (typed pointers only). */
-static LLVMValueRef build_call(LLVMBuilderRef B, LLVMValueRef F,
-                               LLVMValueRef *args, unsigned n) {
+LLVMValueRef ff_build_call(LLVMBuilderRef B, LLVMValueRef F, LLVMValueRef *args,
+                           unsigned n) {
   LLVMTypeRef FT = LLVMGlobalGetValueType(F);
   LLVMTypeRef P[16];
   LLVMGetParamTypes(FT, P);
@@ -198,13 +196,13 @@ LLVMValueRef ff_emit_wrapper(LLVMModuleRef M, const char *name, LLVMValueRef des
   LLVMSetVisibility(W, LLVMHiddenVisibility);
   LLVMTypeRef cparams[6] = {i8p, i8p, i8p, i64, ff_ptr_to(i8p), ff_ptr_to(i64)};
   LLVMValueRef rt_call =
-      get_or_declare(M, FAASFUSE_RT_CALL, LLVMFunctionType(i32, cparams, 6, 0));
+      ff_get_or_declare(M, FAASFUSE_RT_CALL, LLVMFunctionType(i32, cparams, 6, 0));
   LLVMBuilderRef B = LLVMCreateBuilderInContext(C);
   LLVMPositionBuilderAtEnd(B, LLVMAppendBasicBlockInContext(C, W, "entry"));
   LLVMValueRef args[6] = {ff_const_ptr_cast(desc, i8p), LLVMGetParam(W, 0),
                           LLVMGetParam(W, 1), LLVMGetParam(W, 2),
                           LLVMGetParam(W, 3), LLVMGetParam(W, 4)};
-  LLVMValueRef r = build_call(B, rt_call, args, 6);
+  LLVMValueRef r = ff_build_call(B, rt_call, args, 6);
   LLVMBuildRet(B, r);
   LLVMDisposeBuilder(B);
   return W;
