@@ -2,7 +2,8 @@
  * faas-run: the local host for Nightcore function libraries.
  *
  *   faas-run [--ipc] [--input STR | --input-file PATH] [--repeat N]
- *            [--threads T] [--bench [--json]] --func NAME=LIB.so ... ENTRY
+ *            [--threads T] [--thread-per-run] [--bench [--json]]
+ *            --func NAME=LIB.so ... ENTRY
  *
  * Loads every LIB.so (a path: a name without a slash is the file in the
  * current directory, never a search), calls ENTRY's faas_func_call on the
@@ -24,7 +25,11 @@
  * bytes in shared memory (a memfd that host and worker both map).
  *
  * Each --threads thread runs a session: its own pools, hence its own workers
- * (and with --ipc its own worker processes).
+ * (and with --ipc its own worker processes). --thread-per-run makes every
+ * run of a session (and the creation of its first ENTRY worker) start a
+ * thread of its own and wait for it, so a worker is made on one thread and
+ * called on others that start after that one has exited, and destroyed on
+ * yet another: Nightcore's launcher promises no thread affinity.
  *
  * Exit status: 0 success, 2 usage or loading error, 3 the function failed or
  * runs disagreed; each error is one line on stderr. Anything a function
@@ -63,8 +68,8 @@ enum { EXIT_USAGE = 2, EXIT_FAILED = 3 };
 
 #define USAGE                                                                  \
   "usage: faas-run [--ipc] [--input STR | --input-file PATH] [--repeat N]\n"   \
-  "                [--threads T] [--bench [--json]] --func NAME=LIB.so ... "   \
-  "ENTRY\n"                                                                    \
+  "                [--threads T] [--thread-per-run] [--bench [--json]]\n"     \
+  "                --func NAME=LIB.so ... ENTRY\n"                             \
   "\n"                                                                         \
   "Runs ENTRY's faas_func_call on the input; writes its output to stdout.\n"   \
   "  --func NAME=LIB.so  a Nightcore function library, called NAME "           \
@@ -75,6 +80,7 @@ enum { EXIT_USAGE = 2, EXIT_FAILED = 3 };
   "  --input-file PATH   the input, read from PATH (- for stdin)\n"            \
   "  --repeat N          run N times; all runs must give the same output\n"    \
   "  --threads T         run in T threads, each with its own workers\n"        \
+  "  --thread-per-run    every run on a new thread (in one process only)\n"    \
   "  --bench             print latency percentiles and calls/s instead\n"      \
   "  --json              with --bench: as one JSON object\n"                   \
   "Exit status: 0 success, 2 usage or loading error, 3 the function failed.\n"
@@ -170,7 +176,7 @@ static struct func *funcs; /* sorted by name, so that lookups can bsearch */
 static size_t nfuncs;
 
 static struct {
-  bool ipc, bench, json;
+  bool ipc, bench, json, thread_per_run;
   const char *input;
   size_t input_len;
   struct buf input_file;
@@ -810,6 +816,44 @@ static void session_teardown(struct session *s) {
   s->pools = NULL;
 }
 
+/* One step of a session: on the session's thread, or with --thread-per-run
+ * on a new thread that has exited when run_step returns. */
+struct step {
+  struct session *s;
+  bool first;
+  uint64_t ns;
+  int rc;
+};
+
+static void *take_first(void *arg) {
+  struct step *st = arg;
+  struct worker *w = pool_take(st->s, opt.entry, st->s->err,
+                               sizeof st->s->err);
+  if (w != NULL)
+    pool_put(w);
+  st->rc = w != NULL ? 0 : -1;
+  return NULL;
+}
+
+static void *run_entry(void *arg) {
+  struct step *st = arg;
+  st->rc = run_once(st->s, st->first, &st->ns);
+  return NULL;
+}
+
+/* 0, or -1 when no thread could be started. */
+static int run_step(void *(*fn)(void *), struct step *st) {
+  pthread_t t;
+  if (!opt.thread_per_run) {
+    fn(st);
+    return 0;
+  }
+  if (pthread_create(&t, NULL, fn, st) != 0)
+    return -1;
+  pthread_join(t, NULL);
+  return 0;
+}
+
 static void *session_run(void *arg) {
   struct session *s = arg;
   long warm = warmup_calls();
@@ -827,16 +871,21 @@ static void *session_run(void *arg) {
    * faas_create_func_worker fails, nothing can run, a loading error in both
    * modes. Another function's failure fails only the invokes of it, as a
    * Nightcore function whose workers cannot start does. */
-  struct worker *first = pool_take(s, opt.entry, s->err, sizeof s->err);
-  if (first != NULL)
-    pool_put(first);
-  else
+  struct step first = {.s = s};
+  if (run_step(take_first, &first) != 0)
+    fail(s, EXIT_USAGE, "cannot start a thread");
+  else if (first.rc != 0)
     s->status = EXIT_USAGE;
   for (long i = 0; s->status == 0 && i < warm + opt.repeat; i++) {
-    uint64_t ns;
+    struct step run = {.s = s, .first = i == 0};
     if (i == warm)
       s->t0 = now_ns();
-    int rc = run_once(s, i == 0, &ns);
+    if (run_step(run_entry, &run) != 0) {
+      fail(s, EXIT_FAILED, "cannot start a thread");
+      break;
+    }
+    int rc = run.rc;
+    uint64_t ns = run.ns;
     if (rc < 0)
       fail(s, EXIT_FAILED, "%s failed", opt.entry->name);
     else if (rc > 0)
@@ -952,10 +1001,14 @@ static int parse_args(int argc, char **argv) {
     size_t n = eq ? (size_t)(eq - a) : strlen(a);
     const char *val = eq ? eq + 1 : NULL;
 #define IS(s) (n == strlen(s) && strncmp(a, s, n) == 0)
-    if (IS("--ipc") || IS("--bench") || IS("--json")) {
+    if (IS("--ipc") || IS("--bench") || IS("--json") ||
+        IS("--thread-per-run")) {
       if (val != NULL)
         return complain("option %.*s takes no value", (int)n, a);
-      *(IS("--ipc") ? &opt.ipc : IS("--bench") ? &opt.bench : &opt.json) = true;
+      *(IS("--ipc")     ? &opt.ipc
+        : IS("--bench") ? &opt.bench
+        : IS("--json")  ? &opt.json
+                        : &opt.thread_per_run) = true;
       continue;
     }
     if (!IS("--input") && !IS("--input-file") && !IS("--repeat") &&
@@ -989,6 +1042,9 @@ static int parse_args(int argc, char **argv) {
     return (size_t)opt.worker < nfuncs ? -1 : complain("bad --worker");
   if (opt.json && !opt.bench)
     return complain("--json needs --bench");
+  /* With --ipc a worker process dies with the thread that spawned it. */
+  if (opt.thread_per_run && opt.ipc)
+    return complain("--thread-per-run runs in one process: not with --ipc");
   if (input != NULL && input_file != NULL)
     return complain("--input and --input-file exclude each other");
   if (nfuncs == 0)
