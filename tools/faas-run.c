@@ -558,6 +558,23 @@ static int local_call(struct worker *w, const char *input, size_t len) {
   return 0;
 }
 
+/* As in Nightcore, a call reads its own copy of the input (a request or an
+ * invoke's), kept in w: a function that writes its input (strtok) changes
+ * neither its caller's buffer nor the next request. NULL when out of memory. */
+static const char *copy_input(struct worker *w, const char *input,
+                              size_t len) {
+  if (len >= w->in_cap) {
+    char *in = realloc(w->in, len + 1);
+    if (in == NULL)
+      return NULL;
+    w->in = in;
+    w->in_cap = len + 1;
+  }
+  memcpy(w->in, input, len);
+  w->in[len] = '\0'; /* as a text input usually is: callees strtol it */
+  return w->in;
+}
+
 static int local_invoke(void *ctx, const char *name, const char *input,
                         size_t input_length, const char **output,
                         size_t *output_length) {
@@ -575,21 +592,9 @@ static int local_invoke(void *ctx, const char *name, const char *input,
   w = pool_take(caller->s, fn, err, sizeof err);
   if (w == NULL)
     return -1;
-  /* As in Nightcore, the callee reads its own copy of the input: one that
-   * writes it (strtok) must not change the caller's buffer. */
-  if (input_length > 0) {
-    if (input_length >= w->in_cap) {
-      char *in = realloc(w->in, input_length + 1);
-      if (in == NULL) {
-        pool_put(w);
-        return -1;
-      }
-      w->in = in;
-      w->in_cap = input_length + 1;
-    }
-    memcpy(w->in, input, input_length);
-    w->in[input_length] = '\0'; /* as a text input usually is: callees strtol it */
-    input = w->in;
+  if (input_length > 0 && (input = copy_input(w, input, input_length)) == NULL) {
+    pool_put(w);
+    return -1;
   }
   rc = local_call(w, input, input_length);
   if (rc == 0 && w->out.len > 0) {
@@ -777,7 +782,11 @@ static int run_once(struct session *s, bool first, uint64_t *ns) {
   if (w == NULL)
     return -1;
   if (!opt.ipc) {
-    rc = local_call(w, opt.input, opt.input_len);
+    const char *in = opt.input_len > 0
+                         ? copy_input(w, opt.input, opt.input_len)
+                         : opt.input;
+    rc = in != NULL || opt.input_len == 0 ? local_call(w, in, opt.input_len)
+                                          : -1;
     out = w->out.data;
     len = w->out.len;
   } else {
