@@ -240,6 +240,14 @@ class Gen:
                                  "code": r.choice(FAIL_CODES)}))
         if r.random() < 0.2:
             ops.append(("static", {"text": r.choice([b"Foo got [", b"]\n", b"\0", b"ok"])}))
+        if r.random() < 0.25:
+            # Writes over its own input (as strtok does): Nightcore gave it a
+            # copy, so its callers' buffers must not change.
+            ops.append(("scribble", {"off": r.choice([0, 1, 3, 5, 9]),
+                                     "n": r.choice([1, 4, 16, 1000]),
+                                     "mask": r.randrange(1, 256)}))
+        if f["lang"] == "cxx" and r.random() < 0.6:
+            ops.append(("inline", {}))
         r.shuffle(ops)
         if r.random() < 0.5:
             # A first byte below the callers' depth, so that callers can pass
@@ -350,6 +358,9 @@ class Gen:
             "pass_big": False,
             "gate": r.random() < 0.7,
             "throw": self.cur_lang == "cxx" and r.random() < 0.6,
+            # Digest what it passed after the call: a callee must not have
+            # written it.
+            "check_in": r.random() < 0.5,
         }
         if any(t[0] == "missing" and len(t[1]) > 60 for t in targets) and form in (
                 "built", "split", "local_array"):
@@ -596,6 +607,32 @@ struct fz_string {
 private:
   char *p_;
 };
+'''
+
+# C++ functions end their prelude with inline code of the same names in
+# every function (after fuzz_mix, which it calls).
+CXX_INLINE = r'''
+/* Inline code under the same names in every C++ function of the workflow,
+ * with state or bodies of its own: a function-local static, one with a
+ * dynamic initializer (guard variable), and a class whose inline members
+ * and vtable differ from function to function. Apart, each function has
+ * its own; merged, each must keep its own. */
+inline uint64_t &fz_slot() {
+  static uint64_t v;
+  return v;
+}
+inline uint64_t fz_once() {
+  static const uint64_t v = fuzz_mix(0x5eedULL);
+  return v;
+}
+struct fz_handler {
+  virtual ~fz_handler() {}
+  virtual uint64_t tag() const { return %(salt)#xULL; }
+  uint64_t twice() const { return tag() * 2u + %(index)du; }
+};
+__attribute__((noinline, unused)) static fz_handler *fz_new_handler() {
+  return new fz_handler;
+}
 '''
 
 
@@ -884,6 +921,9 @@ class Emitter:
             self.w("}", ind)
         else:
             self.w("int rc = %s;" % call, ind)
+        if site.get("check_in"):
+            self.w("fz_say(w, \"<in%d %%016llx>\", (unsigned long long)fz_fnv(iptr, ilen, FZ_OFF));" % sid,
+                   ind)
         self.w("if (ibuf != NULL) {", ind)
         self.w("memset(ibuf, 0xEE, ilen);", ind + 1)
         self.w("free(ibuf);", ind + 1)
@@ -947,6 +987,23 @@ class Emitter:
             elif kind == "empty":
                 self.w("if (((h >> %d) & 7u) == 0u)" % op["shift"])
                 self.w("goto done; /* success, no output at all */", 2)
+            elif kind == "scribble":
+                self.w("/* writes its input: Nightcore handed it a copy */")
+                self.w("if (len > %d) {" % op["off"])
+                self.w("char *wi = (char *)input;", 2)
+                self.w("size_t n = len - %d < %d ? len - %d : %d;" % (op["off"], op["n"], op["off"], op["n"]), 2)
+                self.w("for (size_t k = 0; k < n; k++)", 2)
+                self.w("wi[%d + k] = wi[%d + k] == 0 ? 'x' : (char)(wi[%d + k] ^ %d);" % (
+                    op["off"], op["off"], op["off"], op["mask"]), 3)
+                self.w("}")
+            elif kind == "inline":
+                self.w("/* inline functions and a class under names every C++ function uses */")
+                self.w("{")
+                self.w("fz_handler *hd = fz_new_handler();", 2)
+                self.w("fz_say(w, \"<inline slot=%d once=%016llx tag=%016llx>\", fz_slot() == fuzz_salt,", 2)
+                self.w("(unsigned long long)fz_once(), (unsigned long long)hd->twice());", 3)
+                self.w("delete hd;", 2)
+                self.w("}")
             elif kind == "big":
                 self.w("if (big)")
                 self.w("fz_append_rand(w, (size_t)%d - (size_t)((h >> 11) %% 4096u), h ^ 0x%xULL);"
@@ -964,6 +1021,7 @@ class Emitter:
         if f["lang"] == "cxx":
             prelude = prelude.replace('#include "faas/worker_v1_interface.h"\n',
                                       '#include "faas/worker_v1_interface.h"\n' + CXX_PRELUDE)
+            prelude += CXX_INLINE
         out.append(prelude % {"seed": g.seed, "name": f["name"], "index": f["index"],
                               "n": len(g.names), "maxd": g.D, "salt": f["salt"],
                               "nstored": max(self.nstored, 1)})
@@ -971,6 +1029,8 @@ class Emitter:
         out.append("")
         out.append("int faas_init(void) {")
         out.append("  fz_inited++;")
+        if f["lang"] == "cxx":
+            out.append("  fz_slot() = fuzz_salt;")
         for x in self.init_lines:
             out.append("  " + x)
         out.append("  return 0;")
