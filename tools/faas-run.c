@@ -223,6 +223,7 @@ struct session {
   uint64_t t0, t1;    /* --bench: start and end of the timed calls */
   int status;
   char err[512];
+  char unknown[256]; /* the first name a run invoked that no --func gives */
 };
 
 static int name_cmp(const void *key, const void *f) {
@@ -237,6 +238,20 @@ static struct func *func_find(const char *name) {
   if (name == NULL)
     return NULL;
   return bsearch(name, funcs, nfuncs, sizeof *funcs, name_cmp);
+}
+
+/* Keeps the first unknown name invoked (of n bytes) in dst, printable and
+ * at most 255 bytes, for the one-line message of a failed run. */
+static void note_unknown(char dst[256], const char *name, size_t n) {
+  if (dst[0] != '\0' || name == NULL)
+    return;
+  if (n > 255)
+    n = 255;
+  for (size_t i = 0; i < n; i++)
+    dst[i] = (unsigned char)name[i] < 0x20 || name[i] == 0x7f ? '?' : name[i];
+  dst[n] = '\0';
+  if (n == 0)
+    strcpy(dst, "\"\""); /* the empty name, shown as '""' */
 }
 
 static void fail(struct session *s, int status, const char *fmt, ...) {
@@ -586,6 +601,8 @@ static int local_invoke(void *ctx, const char *name, const char *input,
 
   *output = NULL;
   *output_length = 0;
+  if (fn == NULL && name != NULL)
+    note_unknown(caller->s->unknown, name, strlen(name));
   if (fn == NULL || fn->init_failed || (input == NULL && input_length > 0) ||
       input_length > INT32_MAX)
     return -1;
@@ -626,8 +643,16 @@ static int host_call(struct worker *w, struct msg *m, const char **data) {
   for (;;) {
     if ((*data = msg_recv(&w->link, m)) == NULL)
       goto dead;
+    if (m->type == MSG_RESULT && m->arg != 0) {
+      /* A failed call's payload, if any, is a name it invoked that no
+       * --func gives (worker_main). */
+      if (m->length > 0)
+        note_unknown(w->s->unknown, *data, m->length);
+      m->length = 0;
+      return -1;
+    }
     if (m->type == MSG_RESULT)
-      return m->arg == 0 ? 0 : -1;
+      return 0;
     if (m->type != MSG_INVOKE)
       goto dead;
 
@@ -656,6 +681,10 @@ dead:
 /* ------------------------------------------------------------------------ */
 /* --ipc: the worker process                                                 */
 
+/* The first name the running call invoked that no --func gives: sent with
+ * a failed RESULT, so the host can say why ENTRY failed. */
+static char worker_unknown[256];
+
 static int worker_invoke(void *ctx, const char *name, const char *input,
                          size_t input_length, const char **output,
                          size_t *output_length) {
@@ -668,6 +697,8 @@ static int worker_invoke(void *ctx, const char *name, const char *input,
   *output = NULL;
   *output_length = 0;
   /* Like Nightcore, an unknown name fails here and sends no message. */
+  if (fn == NULL && name != NULL)
+    note_unknown(worker_unknown, name, strlen(name));
   if (fn == NULL || (input == NULL && input_length > 0) ||
       input_length > INT32_MAX)
     return -1;
@@ -739,14 +770,15 @@ static int worker_main(int argc, char **argv) {
     }
     w.out.len = 0;
     w.out.failed = false;
+    worker_unknown[0] = '\0';
     rc = input != NULL ? fn->call(w.handle, input, len) : -1;
     release_held(&w.held);
     free(copy);
 
     m.type = MSG_RESULT;
     m.arg = rc == 0 && !w.out.failed ? 0 : -1;
-    m.length = m.arg == 0 ? (uint32_t)w.out.len : 0;
-    int sent = msg_send(&w.link, &m, w.out.data);
+    m.length = m.arg == 0 ? (uint32_t)w.out.len : (uint32_t)strlen(worker_unknown);
+    int sent = msg_send(&w.link, &m, m.arg == 0 ? w.out.data : worker_unknown);
     if (sent != 0 && m.length > INLINE_MAX) {
       m.arg = -1; /* no shared memory for the output: fail the call */
       m.length = 0;
@@ -779,6 +811,7 @@ static int run_once(struct session *s, bool first, uint64_t *ns) {
   int rc;
   uint64_t t = now_ns();
 
+  s->unknown[0] = '\0';
   if (w == NULL)
     return -1;
   if (!opt.ipc) {
@@ -895,7 +928,10 @@ static void *session_run(void *arg) {
     }
     int rc = run.rc;
     uint64_t ns = run.ns;
-    if (rc < 0)
+    if (rc < 0 && s->unknown[0] != '\0')
+      fail(s, EXIT_FAILED, "%s failed: it invoked '%s', which no --func gives",
+           opt.entry->name, s->unknown);
+    else if (rc < 0)
       fail(s, EXIT_FAILED, "%s failed", opt.entry->name);
     else if (rc > 0)
       fail(s, EXIT_FAILED, "runs of %s disagree: run %ld differs from run 1",
