@@ -13,7 +13,7 @@
 #include "faasfuse/faasfuse.h"
 #include "faasfuse/runtime.h"
 
-/* Symbols the pass creates. A callee NAME gets:
+/* Symbols the pass creates (callees.c spells them). A callee NAME gets:
  *   __faasfuse_callee_NAME      its wrapper (the direct-call target)
  *   __faasfuse_desc_NAME        its struct faasfuse_callee descriptor
  *   __faasfuse.NAME.faas_*      its renamed ABI functions
@@ -48,6 +48,8 @@ static inline bool ff_defines(LLVMModuleRef M, const char *name) {
 enum ff_abi { FF_INIT, FF_CREATE, FF_DESTROY, FF_CALL, FF_NABI };
 extern const char *const ff_abi_names[FF_NABI];
 
+/* ---- leaves: ask no other file of the pass ------------------------------ */
+
 /* diagnostics.c */
 void ff_error(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -57,7 +59,7 @@ void ff_remark(const struct faasfuse_host *host, enum faasfuse_remark_kind kind,
 /* Quotes a name for a message: printable ASCII as is, the rest as \xx. */
 void ff_quote(char *dst, size_t dstlen, const char *s, size_t len);
 
-/* prepare_callee.c */
+/* nightcore_abi.c (faasfuse_check_name, the name rule, is in faasfuse.h) */
 /* The module's definition of the ABI symbol `name` (function, alias, ifunc;
  * an asm label's "\01" name too), or NULL. */
 LLVMValueRef ff_abi_definition(LLVMModuleRef M, const char *name);
@@ -65,24 +67,11 @@ LLVMValueRef ff_abi_definition(LLVMModuleRef M, const char *name);
  * (NULL where absent) and checks their types. */
 int ff_find_abi(LLVMModuleRef M, LLVMValueRef fns[FF_NABI], char *err,
                 size_t errlen);
-/* Emits the descriptor and the wrapper of a merged function whose ABI
- * functions are `fns` (already renamed), and records it in !faasfuse.callees. */
-void ff_emit_callee(LLVMModuleRef M, const char *name, LLVMValueRef fns[FF_NABI],
-                    uint64_t flags, LLVMValueRef *wrapper, LLVMValueRef *desc);
-/* The descriptor flags of a function whose faas_func_call is `call`
- * (FAASFUSE_CALLEE_COPY_INPUT unless it provably never writes its input). */
-uint64_t ff_callee_flags(LLVMValueRef call);
 /* The function an ABI value runs: itself, or an alias's aliasee; NULL for
  * an ifunc. */
 LLVMValueRef ff_function_of(LLVMValueRef V);
-/* Puts the descriptor in section faasfuse_callees, where the runtime finds
- * every callee linked into a library (per-object route). */
-void ff_register_descriptor(LLVMModuleRef M, LLVMValueRef desc);
-/* Emits __faasfuse_callee_NAME, the wrapper of the descriptor `desc`. */
-LLVMValueRef ff_emit_wrapper(LLVMModuleRef M, const char *name, LLVMValueRef desc);
-/* Prepares without checks (faasfuse_prepare_callee checks first). */
-void ff_prepare_checked(LLVMModuleRef M, const char *name, LLVMValueRef fns[FF_NABI],
-                        LLVMValueRef *wrapper, LLVMValueRef *desc);
+
+/* ir_helpers.c */
 /* The module's byte pointer type, `ptr` or `i8*`. */
 LLVMTypeRef ff_i8p(LLVMModuleRef M);
 /* The module's function `name`, declared with type FT if it has none. */
@@ -91,13 +80,10 @@ LLVMValueRef ff_get_or_declare(LLVMModuleRef M, const char *name, LLVMTypeRef FT
  * pointers only). */
 LLVMValueRef ff_build_call(LLVMBuilderRef B, LLVMValueRef F, LLVMValueRef *args,
                            unsigned n);
+/* Appends V to @llvm.used or @llvm.compiler.used (`list`). */
+void ff_add_used(LLVMModuleRef M, const char *list, LLVMValueRef V);
 
-/* guard_exceptions.c */
-/* In a module that uses C++ exceptions, replaces each of `fns` that may
- * unwind by a guard that turns a throw into -1 (and tells the runtime). */
-void ff_guard_exceptions(LLVMModuleRef M, const char *name, LLVMValueRef fns[FF_NABI]);
-
-/* find_call_sites.c */
+/* callees.c: the merged functions and every symbol that names one */
 struct ff_callee {
   RB_ENTRY(ff_callee) link;
   char name[FAASFUSE_NAME_MAX + 1];
@@ -108,6 +94,40 @@ RB_HEAD(ff_callee_tree, ff_callee);
 int ff_callee_cmp(struct ff_callee *a, struct ff_callee *b);
 RB_PROTOTYPE(ff_callee_tree, ff_callee, link, ff_callee_cmp)
 
+/* __faasfuse.NAME.faas_X, the renamed ABI function `which` of a merged
+ * function (of the entry when name is ""), and its guard (guarded). */
+void ff_abi_symbol(char *dst, size_t dstlen, const char *name, enum ff_abi which,
+                   bool guarded);
+/* Does the module have a callee called `name` already? */
+bool ff_has_callee(LLVMModuleRef M, const char *name);
+/* Emits the descriptor and the wrapper of a merged function whose ABI
+ * functions are `fns` (already renamed), and records it in !faasfuse.callees. */
+void ff_emit_callee(LLVMModuleRef M, const char *name, LLVMValueRef fns[FF_NABI],
+                    uint64_t flags, LLVMValueRef *wrapper, LLVMValueRef *desc);
+/* Emits __faasfuse_callee_NAME, the wrapper of the descriptor `desc`. */
+LLVMValueRef ff_emit_wrapper(LLVMModuleRef M, const char *name, LLVMValueRef desc);
+/* The descriptor flags of a function whose faas_func_call is `call`
+ * (FAASFUSE_CALLEE_COPY_INPUT unless it provably never writes its input). */
+uint64_t ff_callee_flags(LLVMValueRef call);
+/* Reads !faasfuse.callees into `tree`; fails on a duplicate NAME. */
+int ff_read_callees(LLVMModuleRef M, struct ff_callee_tree *tree, char *err,
+                    size_t errlen);
+void ff_free_callees(struct ff_callee_tree *tree);
+struct ff_callee *ff_lookup_callee(struct ff_callee_tree *tree, const char *name,
+                                   size_t len);
+/* Puts the descriptor in section faasfuse_callees, where the runtime finds
+ * every callee linked into a library (per-object route). */
+void ff_register_descriptor(LLVMModuleRef M, LLVMValueRef desc);
+/* The wrapper of a callee that may be linked in from another object: a
+ * hidden weak reference, null when it is not. */
+LLVMValueRef ff_weak_wrapper(LLVMModuleRef M, const char *name);
+unsigned ff_count_callees(struct ff_callee_tree *callees);
+/* The dispatch table: descriptors sorted by name, for __faasfuse_lookup;
+ * wrappers[] (ff_count_callees long) gets the wrapper of each, in order. */
+LLVMValueRef ff_callee_table(LLVMModuleRef M, struct ff_callee_tree *callees,
+                             LLVMValueRef *wrappers);
+
+/* find_call_sites.c (read-only: it changes nothing in the module) */
 /* One value the name argument may hold: a constant pointer into a
  * constant string, and the string it points at. */
 struct ff_name {
@@ -131,59 +151,28 @@ struct ff_site {
   size_t nnames;
   const char *why_dynamic; /* when dynamic: why, for the remark */
 };
-
-/* One way out of a rewritten site: when the name argument equals `ptr`
- * (or always, for NULL), call `wrapper`. */
-struct ff_arm {
-  LLVMValueRef ptr;
-  LLVMValueRef wrapper;
-  bool weak; /* a hidden weak reference: taken only if it is linked in */
-};
 TAILQ_HEAD(ff_site_list, ff_site);
 
-/* Reads !faasfuse.callees into `tree`; fails on a duplicate NAME. */
-int ff_read_callees(LLVMModuleRef M, struct ff_callee_tree *tree, char *err,
-                    size_t errlen);
-void ff_free_callees(struct ff_callee_tree *tree);
-struct ff_callee *ff_lookup_callee(struct ff_callee_tree *tree, const char *name,
-                                   size_t len);
 /* Every call/invoke that may go through Nightcore's invoke_func_fn. */
 void ff_find_call_sites(LLVMModuleRef M, struct ff_site_list *sites);
 void ff_free_sites(struct ff_site_list *sites);
 
-/* rewrite_call_sites.c */
-/* Replaces the site by
- *   fp != __faasfuse_invoke          ? fp(...)          (unchanged)
- *   : name == arms[0].ptr            ? arms[0].wrapper(...)
- *   : ...
- *   : a dispatch on the name, or fp(...)
- * An arm whose ptr is NULL is taken unconditionally. The dispatch is
- *   switch (__faasfuse_lookup(table, ntable, name, &site_cache))
- *     case i: wrappers[i](...)          default: fp(...)
- * with a table, and __faasfuse_dispatch(NULL, 0, ctx, name, ...) without
- * one (per-object route: the callees linked into the library). */
-struct ff_dispatch {
-  LLVMValueRef fn;        /* __faasfuse_dispatch, or NULL: misses stay RPCs */
-  LLVMValueRef lookup;    /* __faasfuse_lookup */
-  LLVMValueRef table;     /* sorted array of descriptor pointers, or NULL */
-  LLVMValueRef *wrappers; /* the wrapper of each, in table order */
-  unsigned ntable;
-};
-void ff_rewrite_site(LLVMModuleRef M, struct ff_site *site,
-                     const struct ff_arm *arms, size_t narms,
-                     const struct ff_dispatch *dispatch, LLVMValueRef rt_invoke);
+/* ---- the stages, in pipeline order --------------------------------------- */
 
-/* warn_shared_workers.c */
-/* Warns about each merged function on a cycle of merged calls whose
- * faas_create_func_worker keeps worker state in a global. */
-void ff_warn_shared_workers(LLVMModuleRef M, struct ff_callee_tree *callees,
-                            const char *entry_name, const struct faasfuse_host *host);
+/* options.c: faasfuse_parse_options, faasfuse_free_options (faasfuse.h) */
 
-/* instrument_entry.c */
-int ff_instrument_entry(LLVMModuleRef M, const char *entry_name,
-                        struct ff_callee_tree *callees, char *err, size_t errlen);
+/* guard_exceptions.c */
+/* In a module that uses C++ exceptions, replaces each of `fns` that may
+ * unwind by a guard that turns a throw into -1 (and tells the runtime). */
+void ff_guard_exceptions(LLVMModuleRef M, const char *name, LLVMValueRef fns[FF_NABI]);
+
+/* prepare_callee.c: faasfuse_prepare_callee (faasfuse.h), and */
+/* Prepares without checks (faasfuse_prepare_callee checks first). */
+void ff_prepare_checked(LLVMModuleRef M, const char *name, LLVMValueRef fns[FF_NABI],
+                        LLVMValueRef *wrapper, LLVMValueRef *desc);
 
 /* link_runtime.c */
+/* Reads, prepares and links the link=NAME:PATH callees. */
 int ff_link_callees(LLVMModuleRef M, const struct faasfuse_options *opts,
                     char *err, size_t errlen);
 /* With `shared`, the runtime's entry points and state are linkonce_odr and
@@ -194,5 +183,25 @@ void ff_share_runtime_entry_points(LLVMModuleRef M);
 /* Gives every symbol faasfuse added internal linkage: the merged library
  * exports only what the caller exported. */
 void ff_internalize_fused(LLVMModuleRef M);
+
+/* instrument_entry.c */
+int ff_instrument_entry(LLVMModuleRef M, const char *entry_name,
+                        struct ff_callee_tree *callees, char *err, size_t errlen);
+
+/* warn_shared_workers.c */
+/* Warns about each merged function on a cycle of merged calls (through
+ * `sites`) whose faas_create_func_worker keeps worker state in a global. */
+void ff_warn_shared_workers(LLVMModuleRef M, struct ff_site_list *sites,
+                            struct ff_callee_tree *callees, const char *entry_name,
+                            const struct faasfuse_host *host);
+
+/* rewrite_call_sites.c */
+/* Rewrites each of `sites` that can reach a merged function (`dynamic`:
+ * sites whose name is known only at run time too; `object_mode`: the
+ * per-object route, where callees are found at link or run time), and
+ * remarks which way each went. */
+void ff_rewrite_sites(LLVMModuleRef M, struct ff_site_list *sites,
+                      struct ff_callee_tree *callees, bool dynamic, bool object_mode,
+                      const struct faasfuse_host *host);
 
 #endif

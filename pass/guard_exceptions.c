@@ -53,7 +53,7 @@ static LLVMValueRef emit_guard(LLVMModuleRef M, const char *name,
   LLVMTypeRef i8p = ff_i8p(M), i32 = LLVMInt32TypeInContext(C);
   LLVMTypeRef FT = LLVMGlobalGetValueType(target);
   char sym[FAASFUSE_NAME_MAX + 64];
-  snprintf(sym, sizeof sym, "__faasfuse.%s.guarded.%s", name, ff_abi_names[which]);
+  ff_abi_symbol(sym, sizeof sym, name, which, true);
   LLVMValueRef G = LLVMAddFunction(M, sym, FT);
   LLVMSetLinkage(G, LLVMInternalLinkage);
 

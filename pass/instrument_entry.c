@@ -65,7 +65,7 @@ int ff_instrument_entry(LLVMModuleRef M, const char *entry_name,
     char sym[64];
     if (fns[i] == NULL)
       continue;
-    snprintf(sym, sizeof sym, "__faasfuse." FF_ENTRY_TAG ".%s", ff_abi_names[i]);
+    ff_abi_symbol(sym, sizeof sym, "", (enum ff_abi)i, false);
     LLVMSetValueName2(fns[i], sym, strlen(sym));
     LLVMSetLinkage(fns[i], LLVMInternalLinkage);
     LLVMSetVisibility(fns[i], LLVMDefaultVisibility);

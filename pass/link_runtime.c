@@ -34,9 +34,8 @@ int ff_link_callees(LLVMModuleRef M, const struct faasfuse_options *opts,
     const struct faasfuse_link *l = &opts->links[i];
     LLVMMemoryBufferRef buf = NULL;
     char *msg = NULL;
-    char why[512], sym[FAASFUSE_NAME_MAX + 32];
-    snprintf(sym, sizeof sym, FF_WRAPPER_PREFIX "%s", l->name);
-    if (LLVMGetNamedFunction(M, sym) != NULL) {
+    char why[512];
+    if (ff_has_callee(M, l->name)) {
       ff_error(err, errlen, "link=%s:%s: two callees are named '%s' (the module "
                "already has one)", l->name, l->path, l->name);
       return -1;

@@ -22,13 +22,36 @@
  * An `invoke` site keeps its unwind edge on the RPC path; the fused call
  * does not unwind (a callee's crash takes its caller with it).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <bsd/stdlib.h>
 #include <llvm-c/Target.h>
 
 #include "faasfuse_internal.h"
 #include "llvm_compat.h"
+
+/* One way out of a rewritten site: when the name argument equals `ptr`
+ * (or always, for NULL), call `wrapper`. */
+struct ff_arm {
+  LLVMValueRef ptr;
+  LLVMValueRef wrapper;
+  bool weak; /* a hidden weak reference: taken only if it is linked in */
+};
+
+/* How a site whose name is known only at run time goes:
+ *   switch (__faasfuse_lookup(table, ntable, name, &site_cache))
+ *     case i: wrappers[i](...)          default: fp(...)
+ * with a table, and __faasfuse_dispatch(NULL, 0, ctx, name, ...) without
+ * one (per-object route: the callees linked into the library). */
+struct ff_dispatch {
+  LLVMValueRef fn;        /* __faasfuse_dispatch, or NULL: misses stay RPCs */
+  LLVMValueRef lookup;    /* __faasfuse_lookup */
+  LLVMValueRef table;     /* sorted array of descriptor pointers, or NULL */
+  LLVMValueRef *wrappers; /* the wrapper of each, in table order */
+  unsigned ntable;
+};
 
 /* PHIs in `succ` that name `from` as an incoming block now name `to`.
  * LLVM-C has no setter for incoming blocks, so the PHI is rebuilt. */
@@ -187,7 +210,13 @@ static void build_lookup_switch(LLVMModuleRef M, LLVMBuilderRef B, LLVMValueRef 
   }
 }
 
-void ff_rewrite_site(LLVMModuleRef M, struct ff_site *site,
+/* Replaces the site by
+ *   fp != __faasfuse_invoke          ? fp(...)          (unchanged)
+ *   : name == arms[0].ptr            ? arms[0].wrapper(...)
+ *   : ...
+ *   : the dispatch on the name, or fp(...)
+ * An arm whose ptr is NULL is taken unconditionally. */
+static void rewrite_site(LLVMModuleRef M, struct ff_site *site,
                      const struct ff_arm *arms, size_t narms,
                      const struct ff_dispatch *dispatch, LLVMValueRef rt_invoke) {
   LLVMContextRef C = LLVMGetModuleContext(M);
@@ -300,4 +329,120 @@ void ff_rewrite_site(LLVMModuleRef M, struct ff_site *site,
   free(in_vals);
   free(in_blocks);
   LLVMDisposeBuilder(B);
+}
+
+/* ---- which way each site goes ------------------------------------------ */
+
+/* "'Bar', 'Baz'" for a remark. */
+static void list_names(char *dst, size_t dstlen, const struct ff_site *s,
+                       struct ff_callee_tree *callees, bool merged) {
+  size_t o = 0;
+  dst[0] = '\0';
+  for (size_t i = 0; i < s->nnames && o + 8 < dstlen; i++) {
+    char q[96];
+    bool is_merged = ff_lookup_callee(callees, s->names[i].name, s->names[i].len) != NULL;
+    if (is_merged != merged)
+      continue;
+    ff_quote(q, sizeof q, s->names[i].name, s->names[i].len);
+    o += (size_t)snprintf(dst + o, dstlen - o, "%s'%s'", o ? ", " : "", q);
+  }
+}
+
+static void fuse_site(LLVMModuleRef M, struct ff_site *s,
+                      struct ff_callee_tree *callees, struct ff_dispatch *dispatch,
+                      bool dynamic, bool object_mode, LLVMValueRef rt_invoke,
+                      const struct faasfuse_host *host) {
+  struct ff_arm arms[64];
+  size_t narms = 0;
+  char merged[512], unmerged[512];
+
+  for (size_t i = 0; i < s->nnames && narms < 64; i++) {
+    struct ff_name *n = &s->names[i];
+    struct ff_callee *c = ff_lookup_callee(callees, n->name, n->len);
+    arms[narms].ptr = s->kind == FF_NAME_CONSTANT ? NULL : n->ptr;
+    arms[narms].weak = false;
+    if (c != NULL) {
+      arms[narms++].wrapper = c->wrapper;
+    } else if (object_mode && faasfuse_check_name(n->name, n->len, NULL, 0) == 0) {
+      arms[narms].wrapper = ff_weak_wrapper(M, n->name);
+      arms[narms++].weak = true;
+    }
+  }
+  switch (s->kind) {
+  case FF_NAME_CONSTANT:
+  case FF_NAME_CHOICE:
+    list_names(merged, sizeof merged, s, callees, true);
+    list_names(unmerged, sizeof unmerged, s, callees, false);
+    if (object_mode && narms > 0) {
+      ff_remark(host, FAASFUSE_REMARK_PASSED, s->inst, "FusedIfLinked",
+                "call to %s%s%s%s becomes a direct call wherever its object is "
+                "linked in, else stays an RPC", s->kind == FF_NAME_CHOICE ? "one of " : "",
+                merged, *merged && *unmerged ? ", " : "", unmerged);
+      rewrite_site(M, s, arms, narms, NULL, rt_invoke);
+      return;
+    }
+    if (narms == 0) {
+      ff_remark(host, FAASFUSE_REMARK_MISSED, s->inst, "NotMerged",
+                "call to %s%s stays an RPC: no function of %s name is merged",
+                s->kind == FF_NAME_CHOICE ? "one of " : "", unmerged,
+                s->nnames > 1 ? "those" : "that");
+      return;
+    }
+    if (s->kind == FF_NAME_CONSTANT)
+      ff_remark(host, FAASFUSE_REMARK_PASSED, s->inst, "Fused",
+                "fused call to %s into a direct call", merged);
+    else
+      ff_remark(host, FAASFUSE_REMARK_PASSED, s->inst, "FusedChoice",
+                "fused call to one of %s into direct calls chosen by pointer "
+                "comparison%s%s%s", merged, *unmerged ? " (" : "", unmerged,
+                *unmerged ? " stay RPCs)" : "");
+    rewrite_site(M, s, arms, narms, NULL, rt_invoke);
+    return;
+  case FF_NAME_DYNAMIC:
+    if (!dynamic) {
+      ff_remark(host, FAASFUSE_REMARK_MISSED, s->inst, "NameNotConstant",
+                "call stays an RPC: %s (run-time dispatch is off: no-dynamic)",
+                s->why_dynamic);
+      return;
+    }
+    if (dispatch->fn == NULL || dispatch->lookup == NULL) {
+      ff_remark(host, FAASFUSE_REMARK_MISSED, s->inst, "NameNotConstant",
+                "call stays an RPC: %s (this runtime has no dispatch)", s->why_dynamic);
+      return;
+    }
+    if (object_mode) {
+      ff_remark(host, FAASFUSE_REMARK_PASSED, s->inst, "FusedDispatch",
+                "call with a run-time name (%s) dispatches by name to the "
+                "functions linked into the library, other names stay RPCs",
+                s->why_dynamic);
+      rewrite_site(M, s, NULL, 0, dispatch, rt_invoke);
+      return;
+    }
+    if (dispatch->table == NULL) {
+      dispatch->wrappers = reallocarray(NULL, ff_count_callees(callees) + 1,
+                                        sizeof *dispatch->wrappers);
+      if (dispatch->wrappers == NULL)
+        abort(); /* out of memory inside LLVM: nothing sane to do */
+      dispatch->table = ff_callee_table(M, callees, dispatch->wrappers);
+      dispatch->ntable = ff_count_callees(callees);
+    }
+    ff_remark(host, FAASFUSE_REMARK_PASSED, s->inst, "FusedDispatch",
+              "call with a run-time name (%s) dispatches to the %u merged "
+              "function(s) by name, other names stay RPCs", s->why_dynamic,
+              dispatch->ntable);
+    rewrite_site(M, s, NULL, 0, dispatch, rt_invoke);
+    return;
+  }
+}
+
+void ff_rewrite_sites(LLVMModuleRef M, struct ff_site_list *sites,
+                      struct ff_callee_tree *callees, bool dynamic, bool object_mode,
+                      const struct faasfuse_host *host) {
+  LLVMValueRef rt_invoke = LLVMGetNamedFunction(M, FAASFUSE_RT_INVOKE);
+  struct ff_dispatch dispatch = {LLVMGetNamedFunction(M, FAASFUSE_RT_DISPATCH),
+                                 LLVMGetNamedFunction(M, FAASFUSE_RT_LOOKUP), NULL, NULL, 0};
+  struct ff_site *s;
+  TAILQ_FOREACH(s, sites, link)
+    fuse_site(M, s, callees, &dispatch, dynamic, object_mode, rt_invoke, host);
+  free(dispatch.wrappers);
 }

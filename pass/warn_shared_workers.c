@@ -56,8 +56,7 @@ static LLVMValueRef abi_fn(LLVMModuleRef M, const struct ff_callee *c,
                            const char *entry_name, enum ff_abi which) {
   char sym[FAASFUSE_NAME_MAX + 64];
   bool is_entry = *entry_name && strcmp(c->name, entry_name) == 0;
-  snprintf(sym, sizeof sym, "__faasfuse.%s.%s", is_entry ? FF_ENTRY_TAG : c->name,
-           ff_abi_names[which]);
+  ff_abi_symbol(sym, sizeof sym, is_entry ? "" : c->name, which, false);
   return ff_function_of(ff_abi_definition(M, sym));
 }
 
@@ -141,9 +140,9 @@ static LLVMValueRef worker_store(LLVMValueRef create) {
   return NULL;
 }
 
-void ff_warn_shared_workers(LLVMModuleRef M, struct ff_callee_tree *callees,
-                            const char *entry_name, const struct faasfuse_host *host) {
-  struct ff_site_list sites = TAILQ_HEAD_INITIALIZER(sites);
+void ff_warn_shared_workers(LLVMModuleRef M, struct ff_site_list *sites,
+                            struct ff_callee_tree *callees, const char *entry_name,
+                            const struct faasfuse_host *host) {
   struct ff_callee *c;
   size_t n = 0;
   RB_FOREACH(c, ff_callee_tree, callees)
@@ -161,11 +160,10 @@ void ff_warn_shared_workers(LLVMModuleRef M, struct ff_callee_tree *callees,
     nodes[n].create = abi_fn(M, c, entry_name, FF_CREATE);
     n++;
   }
-  ff_find_call_sites(M, &sites);
   for (size_t i = 0; i < n; i++) {
     struct seen_set set = RB_INITIALIZER(&set);
     if (nodes[i].call != NULL)
-      walk(nodes[i].call, &set, &sites, nodes, n, reach + i * n);
+      walk(nodes[i].call, &set, sites, nodes, n, reach + i * n);
     free_seen(&set);
   }
   /* Transitive closure: who can be running while who is called. */
@@ -190,7 +188,6 @@ void ff_warn_shared_workers(LLVMModuleRef M, struct ff_callee_tree *callees,
               nodes[i].c->name, (int)len, g);
   }
 out:
-  ff_free_sites(&sites);
   free(nodes);
   free(reach);
 }
