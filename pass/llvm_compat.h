@@ -57,50 +57,14 @@ static inline int ff_is_musttail(LLVMValueRef Call) {
 #endif
 }
 
-/*
- * The plugin only runs inside the LLVM major it was built for: the C++ ABI
- * of another one would crash it. 1 if the host matches; else 0 and a reason.
- * LLVMGetVersion exists from LLVM 16 on; before that, Debian versions every
- * libLLVM symbol as LLVM_<major>.
- */
-#include <dlfcn.h>
-#include <stdio.h>
-static inline int ff_host_llvm_matches(char *why, size_t whylen) {
-  void (*get_version)(unsigned *, unsigned *, unsigned *) =
-      (void (*)(unsigned *, unsigned *, unsigned *))dlsym(RTLD_DEFAULT, "LLVMGetVersion");
-  unsigned major = 0, minor = 0, patch = 0;
-  if (get_version != NULL) {
-    get_version(&major, &minor, &patch);
-  } else {
-#if LLVM_VERSION_MAJOR < 16
-    char tag[32];
-    snprintf(tag, sizeof tag, "LLVM_%d", LLVM_VERSION_MAJOR);
-    if (dlvsym(RTLD_DEFAULT, "LLVMContextCreate", tag) != NULL)
-      return 1;
-#endif
-    snprintf(why, whylen,
-             "faasfuse: this plugin was built for LLVM %d and the host is another "
-             "LLVM; build it with make LLVM_VERSION=<the host's major>",
-             LLVM_VERSION_MAJOR);
-    return 0;
-  }
-  if (major == LLVM_VERSION_MAJOR)
-    return 1;
-  snprintf(why, whylen,
-           "faasfuse: this plugin was built for LLVM %d and cannot load into LLVM "
-           "%u; build it with make LLVM_VERSION=%u", LLVM_VERSION_MAJOR, major, major);
-  return 0;
-}
-
-/* The shim's one version difference: LLVM 22 moved the plugin header. */
-#ifdef __cplusplus
-#if LLVM_VERSION_MAJOR >= 22
-#define FF_PASS_PLUGIN_HEADER "llvm/Plugins/PassPlugin.h"
-#else
-#define FF_PASS_PLUGIN_HEADER "llvm/Passes/PassPlugin.h"
-#endif
+/* Facts about the LLVM the plugin is built for, as plain 0/1 macros, so
+ * that the files using them (host_check.c, plugin_shim.cpp) test a feature,
+ * not a version. */
+/* LLVMGetVersion, to ask the host which LLVM it is: LLVM 16 on. */
+#define FF_HAVE_LLVM_GET_VERSION (LLVM_VERSION_MAJOR >= 16)
+/* LLVM 22 moved PassPlugin.h from llvm/Passes to llvm/Plugins. */
+#define FF_PASS_PLUGIN_IN_PLUGINS_DIR (LLVM_VERSION_MAJOR >= 22)
 /* An extension point at the start of the full-LTO pipeline: LLVM 15 on. */
 #define FF_HAVE_FULL_LTO_EP (LLVM_VERSION_MAJOR >= 15)
-#endif
 
 #endif

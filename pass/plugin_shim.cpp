@@ -1,8 +1,10 @@
 //===- plugin_shim.cpp - what LLVM-C cannot do ----------------------------===//
 //
-// The only C++ in faasfuse: registers the two passes with the new pass
-// manager, parses their parameters, turns the C core's remarks into LLVM
-// optimization remarks and its errors into one-line diagnostics.
+// The only C++ in faasfuse: registers one pass with the new pass manager
+// (by name, faasfuse and faasfuse-callee, and at the start of clang's and
+// lld's LTO pipelines), parses its parameters once, turns the C core's
+// remarks into LLVM optimization remarks and its errors into one-line
+// diagnostics through the module's context.
 //
 //   opt -load-pass-plugin=build/lib/FaasFuse.so -passes='faasfuse-callee<Bar>' ...
 //   opt -load-pass-plugin=build/lib/FaasFuse.so -passes='faasfuse<entry=Foo>' ...
@@ -15,42 +17,29 @@
 #include "llvm/IR/PassManager.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/CommandLine.h"
-#include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/Signals.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstdlib>
+#include <memory>
 #include <string>
 
 extern "C" {
 #include "faasfuse/faasfuse.h"
+#include "host_check.h"
 #include "llvm_compat.h"
 }
-#include FF_PASS_PLUGIN_HEADER
+#if FF_PASS_PLUGIN_IN_PLUGINS_DIR
+#include "llvm/Plugins/PassPlugin.h"
+#else
+#include "llvm/Passes/PassPlugin.h"
+#endif
 
 using namespace llvm;
 
 namespace {
 
 const char PassName[] = "faasfuse";
-
-// Ends the run with one line and exit code 1: no crash, no stack dump
-// (report_fatal_error aborts with a stack dump on LLVM 14 whatever it is
-// told). Output files opt registered for removal are removed.
-[[noreturn]] void fail(const char *msg) {
-  errs() << "error: " << msg << "\n";
-  errs().flush();
-  sys::RunInterruptHandlers();
-  std::exit(1);
-}
-
-// Errors found while running on a module go through the module's context:
-// opt prints "error: ..." and exits 1; clang reports it as a diagnostic.
-// Output files registered for removal go first: an error leaves none behind.
-void failIn(Module &M, const char *msg) {
-  sys::RunInterruptHandlers();
-  M.getContext().emitError(msg);
-}
 
 void emitRemark(void *, faasfuse_remark_kind kind, LLVMValueRef at,
                 const char *name, const char *message) {
@@ -97,104 +86,108 @@ std::string calleeName() {
   return env != nullptr ? env : "";
 }
 
-// Runs by itself at the start of every optimization pipeline of a host that
-// loaded the plugin (clang -fpass-plugin): one object of an ordinary build.
-struct ObjectPass : PassInfoMixin<ObjectPass> {
-  PreservedAnalyses run(Module &M, ModuleAnalysisManager &) {
-    char err[1024];
-    faasfuse_host host = {emitRemark, nullptr};
-    std::string Name = calleeName();
-    if (faasfuse_fuse_object(wrap(&M), Name.empty() ? nullptr : Name.c_str(),
-                             &host, err, sizeof err) != 0) {
-      failIn(M, err);
-      return PreservedAnalyses::all();
-    }
-    return PreservedAnalyses::none();
-  }
-  static bool isRequired() { return true; }
+// Parsed pass parameters, shared by the copies the pass manager makes.
+struct Options {
+  faasfuse_options Opts{};
+  ~Options() { faasfuse_free_options(&Opts); }
 };
 
-// Runs by itself early in the full-LTO pipeline (ld.lld --load-pass-plugin).
-struct LtoPass : PassInfoMixin<LtoPass> {
-  PreservedAnalyses run(Module &M, ModuleAnalysisManager &) {
-    char err[1024];
-    faasfuse_host host = {emitRemark, nullptr};
-    if (faasfuse_fuse_lto(wrap(&M), &host, err, sizeof err) != 0) {
-      failIn(M, err);
-      return PreservedAnalyses::all();
-    }
-    return PreservedAnalyses::none();
-  }
-  static bool isRequired() { return true; }
-};
+// The one pass: what it does depends on how it got into the pipeline.
+//   Fuse    -passes='faasfuse<...>'              faasfuse_fuse_module
+//   Callee  -passes='faasfuse-callee<NAME>'      faasfuse_prepare_callee
+//   Object  pipeline start (clang -fpass-plugin) faasfuse_fuse_object
+//   Lto     full-LTO start (ld.lld)              faasfuse_fuse_lto
+// A parameter error found while parsing the pipeline is reported when the
+// pass runs, through the module's context like every other error: opt
+// prints one line and exits 1, clang reports a diagnostic, and output
+// files registered for removal are removed. Nothing exits from inside the
+// host.
+struct FaasFusePass : PassInfoMixin<FaasFusePass> {
+  enum Mode { Fuse, Callee, Object, Lto } M;
+  std::string Name;                // Callee: the callee's name
+  std::shared_ptr<Options> Parsed; // Fuse: entry=, link=, no-dynamic
+  std::string Error;               // a parameter error, reported by run()
 
-struct PrepareCalleePass : PassInfoMixin<PrepareCalleePass> {
-  std::string Name;
-  PreservedAnalyses run(Module &M, ModuleAnalysisManager &) {
-    char err[1024];
-    if (faasfuse_prepare_callee(wrap(&M), Name.c_str(), err, sizeof err) != 0) {
-      failIn(M, err);
-      return PreservedAnalyses::all();
-    }
-    return PreservedAnalyses::none();
-  }
-  static bool isRequired() { return true; }
-};
+  explicit FaasFusePass(Mode M) : M(M) {}
 
-struct FuseModulePass : PassInfoMixin<FuseModulePass> {
-  std::string Params;
-  PreservedAnalyses run(Module &M, ModuleAnalysisManager &) {
-    char err[1024];
-    faasfuse_options opts;
+  PreservedAnalyses run(Module &Mod, ModuleAnalysisManager &) {
+    char err[1024] = "";
     faasfuse_host host = {emitRemark, nullptr};
-    if (faasfuse_parse_options(Params.c_str(), &opts, err, sizeof err) != 0) {
-      failIn(M, err);
+    LLVMModuleRef Ref = wrap(&Mod);
+    int rc = -1;
+    if (!Error.empty()) {
+      fail(Mod, Error.c_str());
       return PreservedAnalyses::all();
     }
-    int rc = faasfuse_fuse_module(wrap(&M), &opts, &host, err, sizeof err);
-    faasfuse_free_options(&opts);
+    switch (M) {
+    case Fuse:
+      rc = faasfuse_fuse_module(Ref, &Parsed->Opts, &host, err, sizeof err);
+      break;
+    case Callee:
+      rc = faasfuse_prepare_callee(Ref, Name.c_str(), err, sizeof err);
+      break;
+    case Object: {
+      std::string Callee = calleeName();
+      rc = faasfuse_fuse_object(Ref, Callee.empty() ? nullptr : Callee.c_str(),
+                                &host, err, sizeof err);
+      break;
+    }
+    case Lto:
+      rc = faasfuse_fuse_lto(Ref, &host, err, sizeof err);
+      break;
+    }
     if (rc != 0) {
-      failIn(M, err);
-      return PreservedAnalyses::none();
+      fail(Mod, err);
+      return M == Fuse ? PreservedAnalyses::none() : PreservedAnalyses::all();
     }
     return PreservedAnalyses::none();
   }
   static bool isRequired() { return true; }
+
+private:
+  // Output files registered for removal go first: an error leaves none.
+  static void fail(Module &Mod, const char *msg) {
+    sys::RunInterruptHandlers();
+    Mod.getContext().emitError(msg);
+  }
 };
 
 // "faasfuse<x;y>" -> true and Params = "x;y"; "faasfuse" -> true, "".
-bool matchPass(StringRef Name, StringRef Pass, std::string &Params) {
-  if (Name == Pass) {
-    Params.clear();
+// An unbalanced "<" matches too, with an error in Error.
+bool matchPass(StringRef Name, StringRef Pass, std::string &Params,
+               std::string &Error) {
+  Params.clear();
+  if (Name == Pass)
     return true;
-  }
   if (!Name.consume_front(Pass) || !Name.consume_front("<"))
     return false;
   if (!Name.consume_back(">"))
-    fail(("faasfuse: unbalanced '<' in pass '" + Pass + "<" + Name + "'").str().c_str());
+    Error = ("faasfuse: unbalanced '<' in pass '" + Pass + "<" + Name + "'").str();
   Params = Name.str();
   return true;
 }
 
 bool parsePipeline(StringRef Name, ModulePassManager &MPM,
                    ArrayRef<PassBuilder::PipelineElement>) {
-  std::string Params;
+  std::string Params, Error;
   char err[1024];
-  if (matchPass(Name, "faasfuse-callee", Params)) {
-    if (faasfuse_check_name(Params.data(), Params.size(), err, sizeof err) != 0)
-      fail(("faasfuse-callee<" + Params + ">: " + err).c_str());
-    PrepareCalleePass P;
+  if (matchPass(Name, "faasfuse-callee", Params, Error)) {
+    FaasFusePass P(FaasFusePass::Callee);
+    if (Error.empty() &&
+        faasfuse_check_name(Params.data(), Params.size(), err, sizeof err) != 0)
+      Error = "faasfuse-callee<" + Params + ">: " + err;
     P.Name = Params;
+    P.Error = Error;
     MPM.addPass(std::move(P));
     return true;
   }
-  if (matchPass(Name, "faasfuse", Params)) {
-    faasfuse_options opts;
-    if (faasfuse_parse_options(Params.c_str(), &opts, err, sizeof err) != 0)
-      fail(err);
-    faasfuse_free_options(&opts);
-    FuseModulePass P;
-    P.Params = Params;
+  if (matchPass(Name, "faasfuse", Params, Error)) {
+    FaasFusePass P(FaasFusePass::Fuse);
+    P.Parsed = std::make_shared<Options>();
+    if (Error.empty() &&
+        faasfuse_parse_options(Params.c_str(), &P.Parsed->Opts, err, sizeof err) != 0)
+      Error = err;
+    P.Error = Error;
     MPM.addPass(std::move(P));
     return true;
   }
@@ -203,11 +196,14 @@ bool parsePipeline(StringRef Name, ModulePassManager &MPM,
 
 void registerCallbacks(PassBuilder &PB) {
   PB.registerPipelineParsingCallback(parsePipeline);
-  PB.registerPipelineStartEPCallback(
-      [](ModulePassManager &MPM, OptimizationLevel) { MPM.addPass(ObjectPass()); });
+  PB.registerPipelineStartEPCallback([](ModulePassManager &MPM, OptimizationLevel) {
+    MPM.addPass(FaasFusePass(FaasFusePass::Object));
+  });
 #if FF_HAVE_FULL_LTO_EP
   PB.registerFullLinkTimeOptimizationEarlyEPCallback(
-      [](ModulePassManager &MPM, OptimizationLevel) { MPM.addPass(LtoPass()); });
+      [](ModulePassManager &MPM, OptimizationLevel) {
+        MPM.addPass(FaasFusePass(FaasFusePass::Lto));
+      });
 #endif
 }
 
