@@ -10,7 +10,7 @@
 #include <bsd/sys/tree.h>
 #include <llvm-c/Core.h>
 
-#include "faasfuse/faasfuse.h"
+#include "faasfuse.h"
 #include "faasfuse/runtime.h"
 
 /* Symbols the pass creates (callees.c spells them). A callee NAME gets:
@@ -142,12 +142,16 @@ enum ff_name_kind {
   FF_NAME_DYNAMIC   /* known only at run time, or bytes the pass cannot prove */
 };
 
+/* A site that may pass more names than this is looked up at run time. */
+#define FF_MAX_NAMES 64
+#define FF_MAX_NAMES_TEXT "64"
+
 struct ff_site {
   TAILQ_ENTRY(ff_site) link;
   LLVMValueRef inst;       /* the call or invoke */
   bool known_nightcore;    /* calls __faasfuse_invoke itself */
   enum ff_name_kind kind;
-  struct ff_name *names;
+  struct ff_name *names; /* at most FF_MAX_NAMES */
   size_t nnames;
   const char *why_dynamic; /* when dynamic: why, for the remark */
 };

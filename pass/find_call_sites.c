@@ -188,12 +188,12 @@ static bool resolve_name(LLVMValueRef V, LLVMTargetDataRef TD, char **name,
  * back to the original call on no match, so a candidate set only has to be
  * right about each member, not complete: completeness only saves work. */
 
-#define FF_MAX_CANDIDATES 64
 #define FF_MAX_DEPTH 8
 
 struct candidates {
-  LLVMValueRef v[FF_MAX_CANDIDATES];
+  LLVMValueRef v[FF_MAX_NAMES];
   size_t n;
+  bool too_many;
   LLVMValueRef seen[64]; /* PHIs and loads visited, against cycles */
   size_t nseen;
 };
@@ -202,8 +202,10 @@ static bool add_candidate(struct candidates *c, LLVMValueRef V) {
   for (size_t i = 0; i < c->n; i++)
     if (c->v[i] == V)
       return true;
-  if (c->n == FF_MAX_CANDIDATES)
+  if (c->n == FF_MAX_NAMES) {
+    c->too_many = true;
     return false;
+  }
   c->v[c->n++] = V;
   return true;
 }
@@ -338,8 +340,11 @@ static void classify_name(struct ff_site *s, LLVMTargetDataRef TD) {
 
   s->kind = FF_NAME_DYNAMIC;
   s->why_dynamic = "the name is not a constant string";
-  if (!collect(arg, &c, 0) || c.n == 0)
+  if (!collect(arg, &c, 0) || c.n == 0) {
+    if (c.too_many)
+      s->why_dynamic = "the name is one of more than " FF_MAX_NAMES_TEXT " strings";
     return;
+  }
   s->names = calloc(c.n, sizeof *s->names);
   if (s->names == NULL)
     return;

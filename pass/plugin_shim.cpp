@@ -25,7 +25,7 @@
 #include <string>
 
 extern "C" {
-#include "faasfuse/faasfuse.h"
+#include "faasfuse.h"
 #include "host_check.h"
 #include "llvm_compat.h"
 }

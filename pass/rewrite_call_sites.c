@@ -352,11 +352,11 @@ static void fuse_site(LLVMModuleRef M, struct ff_site *s,
                       struct ff_callee_tree *callees, struct ff_dispatch *dispatch,
                       bool dynamic, bool object_mode, LLVMValueRef rt_invoke,
                       const struct faasfuse_host *host) {
-  struct ff_arm arms[64];
+  struct ff_arm arms[FF_MAX_NAMES]; /* one per name at most */
   size_t narms = 0;
   char merged[512], unmerged[512];
 
-  for (size_t i = 0; i < s->nnames && narms < 64; i++) {
+  for (size_t i = 0; i < s->nnames; i++) {
     struct ff_name *n = &s->names[i];
     struct ff_callee *c = ff_lookup_callee(callees, n->name, n->len);
     arms[narms].ptr = s->kind == FF_NAME_CONSTANT ? NULL : n->ptr;

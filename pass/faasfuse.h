@@ -1,6 +1,8 @@
 /*
- * The faasfuse pass core: C over LLVM-C, driven by pass/plugin_shim.cpp (or
- * by any other host that has an LLVMModuleRef).
+ * The faasfuse pass core's entry points: C over LLVM-C, driven by
+ * plugin_shim.cpp. Internal to the plugin (which exports only
+ * llvmGetPassPluginInfo) and not installed: the plugin's interface is its
+ * passes and their parameters.
  *
  *   faasfuse_prepare_callee()  what `opt -passes='faasfuse-callee<Bar>'` does
  *   faasfuse_fuse_module()     what `opt -passes='faasfuse<...>'` does
