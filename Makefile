@@ -3,7 +3,7 @@
 #   make demo-thrift  the same for examples/thrift: six C++ Thrift services merged into one
 #   make check   install what is missing, build, run every test (LLVM_VERSION=14|19|22)
 #   make build   configure (when needed) and build the plugin, runtime and faas-run
-#   make bench   build, then bench/run          make fuzz N=1000   build, then tests/fuzz/run N
+#   make bench   install what is missing (gnuplot too), build, then bench/run   make fuzz N=1000   build, then tests/fuzz/run N
 #   make deps    only install the Debian packages that are missing (needs root)
 # Each LLVM version builds in its own directory: build/ for 19, build-14/, build-22/.
 LLVM_VERSION ?= 19
