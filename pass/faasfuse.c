@@ -17,6 +17,7 @@
  *   find_call_sites.c     invoke_func_fn call sites and the names they pass
  *   warn_shared_workers.c workers kept in globals, on a cycle: a warning
  *   rewrite_call_sites.c  guarded direct calls of the callees' wrappers
+ *   promote_appends.c     guarded direct calls of the runtime's append
  * and the leaves they share: callees.c (the merged functions and their
  * symbols), nightcore_abi.c (the four functions, the name rule),
  * ir_helpers.c, diagnostics.c. tests/layout/pass-imports.test keeps the
@@ -87,6 +88,7 @@ static int fuse_module(LLVMModuleRef M, const struct faasfuse_options *opts,
   ff_find_call_sites(M, &sites);
   ff_warn_shared_workers(M, &sites, &callees, opts->entry_name, host);
   ff_rewrite_sites(M, &sites, &callees, !opts->no_dynamic, false, host);
+  ff_promote_appends(M);
   if (!lto)
     ff_internalize_fused(M);
   mark(M, FF_FUSED_MD);
@@ -150,6 +152,7 @@ int faasfuse_fuse_object(LLVMModuleRef M, const char *callee_name,
   }
   ff_find_call_sites(M, &sites);
   ff_rewrite_sites(M, &sites, &callees, true, true, host);
+  ff_promote_appends(M);
   ff_share_runtime_entry_points(M);
   mark(M, FF_OBJECT_MD);
   rc = 0;

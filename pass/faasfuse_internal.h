@@ -25,6 +25,7 @@
 #define FF_FUSED_MD "faasfuse.fused"
 #define FF_OBJECT_MD "faasfuse.object"
 #define FF_RPC_MD "faasfuse.rpc"
+#define FF_APPEND_MD "faasfuse.append"
 /* Stands for the entry in its own symbols (__faasfuse._entry.faas_*,
  * __faasfuse_desc__entry): "_" is in no function name ([0-9A-Za-z]+), so no
  * merged function's symbols can be taken for the entry's. */
@@ -82,6 +83,19 @@ LLVMValueRef ff_build_call(LLVMBuilderRef B, LLVMValueRef F, LLVMValueRef *args,
                            unsigned n);
 /* Appends V to @llvm.used or @llvm.compiler.used (`list`). */
 void ff_add_used(LLVMModuleRef M, const char *list, LLVMValueRef V);
+/* A new block `name` placed right after `after` in F. */
+LLVMBasicBlockRef ff_new_block_after(LLVMContextRef C, LLVMValueRef F,
+                                     LLVMBasicBlockRef after, const char *name);
+/* Moves I to the end of dst, or every instruction after I to the end of
+ * dst, keeping their names. */
+void ff_move_to(LLVMBuilderRef B, LLVMValueRef I, LLVMBasicBlockRef dst);
+void ff_move_tail(LLVMBuilderRef B, LLVMValueRef I, LLVMBasicBlockRef dst);
+/* PHIs of `succ` (or of every successor of `term`) that name `from` as an
+ * incoming block name `to` instead. */
+void ff_retarget_phis(LLVMBuilderRef B, LLVMBasicBlockRef succ, LLVMBasicBlockRef from,
+                      LLVMBasicBlockRef to);
+void ff_retarget_successor_phis(LLVMBuilderRef B, LLVMValueRef term,
+                                LLVMBasicBlockRef from, LLVMBasicBlockRef to);
 
 /* callees.c: the merged functions and every symbol that names one */
 struct ff_callee {
@@ -198,6 +212,11 @@ int ff_instrument_entry(LLVMModuleRef M, const char *entry_name,
 void ff_warn_shared_workers(LLVMModuleRef M, struct ff_site_list *sites,
                             struct ff_callee_tree *callees, const char *entry_name,
                             const struct faasfuse_host *host);
+
+/* promote_appends.c */
+/* Calls of append_output_fn through a pointer call __faasfuse_append
+ * directly when the pointer is it (the runtime hands every worker that). */
+void ff_promote_appends(LLVMModuleRef M);
 
 /* rewrite_call_sites.c */
 /* Rewrites each of `sites` that can reach a merged function (`dynamic`:

@@ -56,3 +56,86 @@ void ff_add_used(LLVMModuleRef M, const char *list, LLVMValueRef V) {
     LLVMDeleteGlobal(old);
   LLVMSetValueName2(G, list, strlen(list));
 }
+
+/* ---- moving code between blocks ------------------------------------------ */
+
+/* PHIs in `succ` that name `from` as an incoming block now name `to`.
+ * LLVM-C has no setter for incoming blocks, so the PHI is rebuilt. */
+void ff_retarget_phis(LLVMBuilderRef B, LLVMBasicBlockRef succ,
+                          LLVMBasicBlockRef from, LLVMBasicBlockRef to) {
+  LLVMValueRef P = LLVMGetFirstInstruction(succ);
+  while (P != NULL && LLVMIsAPHINode(P)) {
+    LLVMValueRef next = LLVMGetNextInstruction(P);
+    unsigned n = LLVMCountIncoming(P), hits = 0;
+    for (unsigned i = 0; i < n; i++)
+      hits += LLVMGetIncomingBlock(P, i) == from;
+    if (hits > 0) {
+      LLVMValueRef *vals = malloc(n * sizeof *vals);
+      LLVMBasicBlockRef *blocks = malloc(n * sizeof *blocks);
+      if (vals == NULL || blocks == NULL)
+        abort(); /* out of memory inside LLVM: nothing sane to do */
+      for (unsigned i = 0; i < n; i++) {
+        vals[i] = LLVMGetIncomingValue(P, i);
+        blocks[i] = LLVMGetIncomingBlock(P, i);
+        if (blocks[i] == from)
+          blocks[i] = to;
+      }
+      size_t len;
+      const char *name = LLVMGetValueName2(P, &len);
+      char *saved = strndup(name, len);
+      LLVMPositionBuilderBefore(B, P);
+      LLVMValueRef NP = LLVMBuildPhi(B, LLVMTypeOf(P), "");
+      LLVMAddIncoming(NP, vals, blocks, n);
+      LLVMReplaceAllUsesWith(P, NP);
+      LLVMInstructionEraseFromParent(P);
+      if (saved != NULL)
+        LLVMSetValueName2(NP, saved, strlen(saved));
+      free(saved);
+      free(vals);
+      free(blocks);
+    }
+    P = next;
+  }
+}
+
+void ff_retarget_successor_phis(LLVMBuilderRef B, LLVMValueRef term,
+                                    LLVMBasicBlockRef from, LLVMBasicBlockRef to) {
+  unsigned n = LLVMGetNumSuccessors(term);
+  for (unsigned i = 0; i < n; i++) {
+    LLVMBasicBlockRef S = LLVMGetSuccessor(term, i);
+    bool seen = false;
+    for (unsigned j = 0; j < i; j++)
+      seen |= LLVMGetSuccessor(term, j) == S;
+    if (!seen)
+      ff_retarget_phis(B, S, from, to);
+  }
+}
+
+/* Moves `I` to the end of `dst`, keeping its name (the builder would
+ * otherwise rename it). */
+void ff_move_to(LLVMBuilderRef B, LLVMValueRef I, LLVMBasicBlockRef dst) {
+  size_t len;
+  const char *name = LLVMGetValueName2(I, &len);
+  char *saved = strndup(name, len);
+  LLVMInstructionRemoveFromParent(I);
+  LLVMPositionBuilderAtEnd(B, dst);
+  LLVMInsertIntoBuilderWithName(B, I, saved != NULL ? saved : "");
+  free(saved);
+}
+
+/* Moves every instruction after `I` in its block to the end of `dst`. */
+void ff_move_tail(LLVMBuilderRef B, LLVMValueRef I, LLVMBasicBlockRef dst) {
+  LLVMValueRef N = LLVMGetNextInstruction(I);
+  while (N != NULL) {
+    LLVMValueRef next = LLVMGetNextInstruction(N);
+    ff_move_to(B, N, dst);
+    N = next;
+  }
+}
+
+LLVMBasicBlockRef ff_new_block_after(LLVMContextRef C, LLVMValueRef F,
+                                         LLVMBasicBlockRef after, const char *name) {
+  LLVMBasicBlockRef BB = LLVMAppendBasicBlockInContext(C, F, name);
+  LLVMMoveBasicBlockAfter(BB, after);
+  return BB;
+}

@@ -53,87 +53,6 @@ struct ff_dispatch {
   unsigned ntable;
 };
 
-/* PHIs in `succ` that name `from` as an incoming block now name `to`.
- * LLVM-C has no setter for incoming blocks, so the PHI is rebuilt. */
-static void retarget_phis(LLVMBuilderRef B, LLVMBasicBlockRef succ,
-                          LLVMBasicBlockRef from, LLVMBasicBlockRef to) {
-  LLVMValueRef P = LLVMGetFirstInstruction(succ);
-  while (P != NULL && LLVMIsAPHINode(P)) {
-    LLVMValueRef next = LLVMGetNextInstruction(P);
-    unsigned n = LLVMCountIncoming(P), hits = 0;
-    for (unsigned i = 0; i < n; i++)
-      hits += LLVMGetIncomingBlock(P, i) == from;
-    if (hits > 0) {
-      LLVMValueRef *vals = malloc(n * sizeof *vals);
-      LLVMBasicBlockRef *blocks = malloc(n * sizeof *blocks);
-      if (vals == NULL || blocks == NULL)
-        abort(); /* out of memory inside LLVM: nothing sane to do */
-      for (unsigned i = 0; i < n; i++) {
-        vals[i] = LLVMGetIncomingValue(P, i);
-        blocks[i] = LLVMGetIncomingBlock(P, i);
-        if (blocks[i] == from)
-          blocks[i] = to;
-      }
-      size_t len;
-      const char *name = LLVMGetValueName2(P, &len);
-      char *saved = strndup(name, len);
-      LLVMPositionBuilderBefore(B, P);
-      LLVMValueRef NP = LLVMBuildPhi(B, LLVMTypeOf(P), "");
-      LLVMAddIncoming(NP, vals, blocks, n);
-      LLVMReplaceAllUsesWith(P, NP);
-      LLVMInstructionEraseFromParent(P);
-      if (saved != NULL)
-        LLVMSetValueName2(NP, saved, strlen(saved));
-      free(saved);
-      free(vals);
-      free(blocks);
-    }
-    P = next;
-  }
-}
-
-static void retarget_successor_phis(LLVMBuilderRef B, LLVMValueRef term,
-                                    LLVMBasicBlockRef from, LLVMBasicBlockRef to) {
-  unsigned n = LLVMGetNumSuccessors(term);
-  for (unsigned i = 0; i < n; i++) {
-    LLVMBasicBlockRef S = LLVMGetSuccessor(term, i);
-    bool seen = false;
-    for (unsigned j = 0; j < i; j++)
-      seen |= LLVMGetSuccessor(term, j) == S;
-    if (!seen)
-      retarget_phis(B, S, from, to);
-  }
-}
-
-/* Moves `I` to the end of `dst`, keeping its name (the builder would
- * otherwise rename it). */
-static void move_to(LLVMBuilderRef B, LLVMValueRef I, LLVMBasicBlockRef dst) {
-  size_t len;
-  const char *name = LLVMGetValueName2(I, &len);
-  char *saved = strndup(name, len);
-  LLVMInstructionRemoveFromParent(I);
-  LLVMPositionBuilderAtEnd(B, dst);
-  LLVMInsertIntoBuilderWithName(B, I, saved != NULL ? saved : "");
-  free(saved);
-}
-
-/* Moves every instruction after `I` in its block to the end of `dst`. */
-static void move_tail(LLVMBuilderRef B, LLVMValueRef I, LLVMBasicBlockRef dst) {
-  LLVMValueRef N = LLVMGetNextInstruction(I);
-  while (N != NULL) {
-    LLVMValueRef next = LLVMGetNextInstruction(N);
-    move_to(B, N, dst);
-    N = next;
-  }
-}
-
-static LLVMBasicBlockRef new_block_after(LLVMContextRef C, LLVMValueRef F,
-                                         LLVMBasicBlockRef after, const char *name) {
-  LLVMBasicBlockRef BB = LLVMAppendBasicBlockInContext(C, F, name);
-  LLVMMoveBasicBlockAfter(BB, after);
-  return BB;
-}
-
 /* An operand of the site as the parameter type T: pointers cast (typed
  * pointers), an int length of an unprototyped call zero-extended to size_t. */
 static LLVMValueRef coerce(LLVMBuilderRef B, LLVMValueRef V, LLVMTypeRef T) {
@@ -200,7 +119,7 @@ static void build_lookup_switch(LLVMModuleRef M, LLVMBuilderRef B, LLVMValueRef 
   LLVMValueRef sw = LLVMBuildSwitch(B, idx, rpc, d->ntable);
   LLVMBasicBlockRef after = LLVMGetInsertBlock(B);
   for (unsigned i = 0; i < d->ntable; i++) {
-    LLVMBasicBlockRef call_bb = new_block_after(C, F, after, "faasfuse.call");
+    LLVMBasicBlockRef call_bb = ff_new_block_after(C, F, after, "faasfuse.call");
     LLVMAddCase(sw, LLVMConstInt(LLVMTypeOf(idx), i, 0), call_bb);
     LLVMPositionBuilderAtEnd(B, call_bb);
     in_vals[*nin] = build_wrapper_call(B, I, d->wrappers[i]);
@@ -234,22 +153,22 @@ static void rewrite_site(LLVMModuleRef M, struct ff_site *site,
   if (in_vals == NULL || in_blocks == NULL)
     abort(); /* out of memory inside LLVM: nothing sane to do */
 
-  LLVMBasicBlockRef rpc = new_block_after(C, F, BB, "faasfuse.rpc");
-  LLVMBasicBlockRef join = new_block_after(C, F, rpc, "faasfuse.join");
+  LLVMBasicBlockRef rpc = ff_new_block_after(C, F, BB, "faasfuse.rpc");
+  LLVMBasicBlockRef join = ff_new_block_after(C, F, rpc, "faasfuse.join");
 
   if (is_invoke) {
     /* join is the new normal destination; the unwind edge now leaves rpc. */
     LLVMBasicBlockRef normal = LLVMGetNormalDest(I);
-    retarget_phis(B, normal, BB, join);
-    retarget_phis(B, LLVMGetUnwindDest(I), BB, rpc);
+    ff_retarget_phis(B, normal, BB, join);
+    ff_retarget_phis(B, LLVMGetUnwindDest(I), BB, rpc);
     LLVMSetNormalDest(I, join);
     LLVMPositionBuilderAtEnd(B, join);
     LLVMBuildBr(B, normal);
   } else {
-    move_tail(B, I, join);
-    retarget_successor_phis(B, LLVMGetBasicBlockTerminator(join), BB, join);
+    ff_move_tail(B, I, join);
+    ff_retarget_successor_phis(B, LLVMGetBasicBlockTerminator(join), BB, join);
   }
-  move_to(B, I, rpc);
+  ff_move_to(B, I, rpc);
   /* Marks the original call, so that no later run fuses it again. */
   LLVMSetMetadata(I, LLVMGetMDKindIDInContext(C, FF_RPC_MD, (unsigned)strlen(FF_RPC_MD)),
                   LLVMMDNodeInContext(C, NULL, 0));
@@ -261,7 +180,7 @@ static void rewrite_site(LLVMModuleRef M, struct ff_site *site,
     LLVMSetCurrentDebugLocation2(B, loc);
 
   /* The guard: only Nightcore's invoke, as the runtime handed it out. */
-  LLVMBasicBlockRef test = new_block_after(C, F, BB, "faasfuse.fused");
+  LLVMBasicBlockRef test = ff_new_block_after(C, F, BB, "faasfuse.fused");
   LLVMPositionBuilderAtEnd(B, BB);
   LLVMValueRef is_nc = LLVMBuildICmp(B, LLVMIntEQ, fp,
                                      ff_const_ptr_cast(rt_invoke, LLVMTypeOf(fp)),
@@ -276,8 +195,8 @@ static void rewrite_site(LLVMModuleRef M, struct ff_site *site,
     LLVMPositionBuilderAtEnd(B, test);
     if (conditional) {
       LLVMValueRef cond = NULL;
-      call_bb = new_block_after(C, F, after, "faasfuse.call");
-      LLVMBasicBlockRef next = new_block_after(C, F, call_bb, "faasfuse.next");
+      call_bb = ff_new_block_after(C, F, after, "faasfuse.call");
+      LLVMBasicBlockRef next = ff_new_block_after(C, F, call_bb, "faasfuse.next");
       if (arms[i].ptr != NULL)
         cond = LLVMBuildICmp(B, LLVMIntEQ, name,
                              ff_const_ptr_cast(arms[i].ptr, LLVMTypeOf(name)),
