@@ -3,17 +3,17 @@
 #   make demo-thrift  the same for examples/thrift: six C++ Thrift services merged into one
 #   make check   install what is missing, build, run every test (LLVM_VERSION=14|19|22)
 #   make build   configure (when needed) and build the plugin, runtime and faas-run
-#   make bench   install what is missing (gnuplot too), build, then bench/run   make fuzz N=1000   build, then tests/fuzz/run N
+#                (installs nothing: make deps, or any target above, does)
+#   make bench   install what is missing (gnuplot too), build, then bench/run
+#   make fuzz N=1000   install what is missing, build, then tests/fuzz/run N
 #   make deps    only install the Debian packages that are missing (needs root)
-# Each LLVM version builds in its own directory: build/ for 19, build-14/, build-22/.
-LLVM_VERSION ?= 19
-ifeq ($(LLVM_VERSION),19)
-BUILD ?= build
-else
-BUILD ?= build-$(LLVM_VERSION)
-endif
-LLVM_DIR := /usr/lib/llvm-$(LLVM_VERSION)/lib/cmake/llvm
-LLVM_BIN := /usr/lib/llvm-$(LLVM_VERSION)/bin
+# Which LLVM, where it is and which build directory it gets (build/ for the
+# default, build-N/ for the others): scripts/llvm-layout says.
+LAYOUT := scripts/llvm-layout
+LLVM_VERSION ?= $(shell $(LAYOUT) default)
+BUILD ?= $(shell $(LAYOUT) build $(LLVM_VERSION))
+LLVM_DIR := $(shell $(LAYOUT) cmakedir $(LLVM_VERSION))
+LLVM_BIN := $(shell $(LAYOUT) bindir $(LLVM_VERSION))
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 N ?= 1000
 # Written after a successful configure; a configure that failed half-way
@@ -33,7 +33,10 @@ all: build
 deps:
 	@scripts/install-deps $(LLVM_VERSION)
 
-$(STAMP): | deps
+# Prerequisites run in the order written: deps before the build.
+.NOTPARALLEL:
+
+$(STAMP):
 	@rm -f $(STAMP); mkdir -p $(BUILD)
 	cmake -S . -B $(BUILD) -G "Unix Makefiles" -DLLVM_DIR=$(LLVM_DIR) \
 	  -DCMAKE_C_COMPILER=$(LLVM_BIN)/clang \
@@ -43,7 +46,7 @@ $(STAMP): | deps
 	@rm -f $(BUILD)/configure.log
 	@touch $(STAMP)
 
-configure: deps $(STAMP)
+configure: $(STAMP)
 
 build: configure
 	cmake --build $(BUILD) -j $(JOBS) -- --no-print-directory
@@ -55,20 +58,20 @@ build-quiet: configure
 	  || { tail -n 40 $(BUILD)/build.log >&2; echo "make: the build failed (all of it: $(BUILD)/build.log)" >&2; exit 1; }
 
 # lit's own summary ends the output; any failing test makes this fail.
-check: build
+check: deps build
 	cmake --build $(BUILD) --target check -- --no-print-directory
 
-demo: build-quiet
+demo: deps build-quiet
 	@scripts/demo $(LLVM_VERSION) $(BUILD)
 
-demo-thrift: build-quiet
+demo-thrift: deps build-quiet
 	@scripts/demo-thrift $(LLVM_VERSION) $(BUILD)
 
-bench: build
+bench: deps build
 	@if [ -f bench/run ]; then LLVM_VERSION=$(LLVM_VERSION) BUILD=$(BUILD) ./bench/run; else echo "make bench: bench/run is not there yet" >&2; exit 1; fi
 
-fuzz: build
+fuzz: deps build
 	@if [ -f tests/fuzz/run ]; then ./tests/fuzz/run $(or $(N),200) --llvm-version $(LLVM_VERSION); else echo "make fuzz: tests/fuzz/run is not there yet" >&2; exit 1; fi
 
 clean:
-	rm -rf build build-14 build-19 build-22
+	rm -rf build $(foreach v,$(shell $(LAYOUT) supported),build-$(v))

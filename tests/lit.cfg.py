@@ -29,6 +29,14 @@ for var in ("HOME", "TMPDIR", "CI"):
 def sub(name, value):
     config.substitutions.append((name, value))
 
+
+def llvm_layout(*args):
+    """What scripts/llvm-layout says: the default LLVM, the supported ones,
+    where each is."""
+    import subprocess
+    return subprocess.run([os.path.join(config.faasfuse_src_root, "scripts", "llvm-layout")] +
+                          list(args), check=True, capture_output=True, text=True).stdout.strip()
+
 # Longest names first: lit substitutes in order.
 sub("%loadplugin", "-load-pass-plugin=" + config.faasfuse_plugin)
 sub("%plugin", config.faasfuse_plugin)
@@ -58,7 +66,7 @@ sub("%python", config.python_executable)
 sub("%llvm-version", v)
 # The random-workflow smoke: 200 workflows on the default LLVM, fewer on the
 # others, to keep .ci/run (three LLVMs on two cores) well under 30 minutes.
-sub("%fuzz-smoke-count", "200" if v == "19" else "60")
+sub("%fuzz-smoke-count", "200" if v == llvm_layout("default") else "60")
 sub("%srcroot", config.faasfuse_src_root)
 sub("%objroot", config.faasfuse_obj_root)
 sub("%rtinc", os.path.join(config.faasfuse_src_root, "include"))
@@ -74,6 +82,8 @@ sub("%lld", os.path.join(tools, "ld.lld"))
 
 # Features for REQUIRES/UNSUPPORTED lines.
 config.available_features.add("llvm" + v)
+if v == llvm_layout("default"):
+    config.available_features.add("default-llvm")
 if int(v) < 17:
     config.available_features.add("typed-pointers")
 if int(v) >= 15:
@@ -81,10 +91,11 @@ if int(v) >= 15:
     # ld.lld --load-pass-plugin and the full-LTO extension point.
     config.available_features.add("lto-plugin")
 # Another installed LLVM, to check that the plugin refuses to run in it.
-for other in ("22", "19", "14"):
-    if other != v and os.path.exists("/usr/lib/llvm-%s/bin/opt" % other):
+for other in reversed(llvm_layout("supported").split()):
+    other_opt = os.path.join(llvm_layout("bindir", other), "opt")
+    if other != v and os.path.exists(other_opt):
         config.available_features.add("other-llvm")
-        sub("%other-opt", "/usr/lib/llvm-%s/bin/opt" % other)
+        sub("%other-opt", other_opt)
         sub("%other-version", other)
         break
 
