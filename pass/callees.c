@@ -43,12 +43,8 @@ void ff_free_callees(struct ff_callee_tree *tree) {
 int ff_read_callees(LLVMModuleRef M, struct ff_callee_tree *tree, char *err,
                     size_t errlen) {
   unsigned n = LLVMGetNamedMetadataNumOperands(M, FF_CALLEES_MD);
-  LLVMValueRef *nodes = calloc(n ? n : 1, sizeof *nodes);
+  LLVMValueRef *nodes = ff_xcalloc(n, sizeof *nodes);
   int rc = 0;
-  if (nodes == NULL) {
-    ff_error(err, errlen, "out of memory");
-    return -1;
-  }
   LLVMGetNamedMetadataOperands(M, FF_CALLEES_MD, nodes);
   for (unsigned i = 0; i < n && rc == 0; i++) {
     LLVMValueRef ops[3];
@@ -65,13 +61,12 @@ int ff_read_callees(LLVMModuleRef M, struct ff_callee_tree *tree, char *err,
       rc = -1;
       break;
     }
-    struct ff_callee *c = calloc(1, sizeof *c);
-    if (c == NULL || len > FAASFUSE_NAME_MAX) {
-      free(c);
+    if (len > FAASFUSE_NAME_MAX) {
       ff_error(err, errlen, "malformed !%s entry %u", FF_CALLEES_MD, i);
       rc = -1;
       break;
     }
+    struct ff_callee *c = ff_xcalloc(1, sizeof *c);
     memcpy(c->name, name, len);
     c->desc = ops[2];
     /* LTO drops a wrapper no object referred to; the descriptor, which the
@@ -213,9 +208,7 @@ LLVMValueRef ff_callee_table(LLVMModuleRef M, struct ff_callee_tree *callees,
   unsigned n = 0;
   RB_FOREACH(c, ff_callee_tree, callees)
     n++;
-  LLVMValueRef *elems = reallocarray(NULL, n ? n : 1, sizeof *elems);
-  if (elems == NULL)
-    abort(); /* out of memory inside LLVM: nothing sane to do */
+  LLVMValueRef *elems = ff_xreallocarray(NULL, n, sizeof *elems);
   n = 0;
   RB_FOREACH(c, ff_callee_tree, callees) {
     wrappers[n] = c->wrapper;

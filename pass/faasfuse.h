@@ -58,6 +58,10 @@ int faasfuse_parse_options(const char *params, struct faasfuse_options *opts,
                            char *err, size_t errlen);
 void faasfuse_free_options(struct faasfuse_options *opts);
 
+/* Out of memory is the core's one fatal error: `handler` reports `msg` (one
+ * line) and does not return. Without one, the core prints it and exits 1. */
+void faasfuse_set_fatal_handler(void (*handler)(const char *msg));
+
 /* 0 if `name` is a valid Nightcore function name ([0-9A-Za-z]+). */
 int faasfuse_check_name(const char *name, size_t len, char *err, size_t errlen);
 

@@ -59,6 +59,14 @@ void ff_remark(const struct faasfuse_host *host, enum faasfuse_remark_kind kind,
     __attribute__((format(printf, 5, 6)));
 /* Quotes a name for a message: printable ASCII as is, the rest as \xx. */
 void ff_quote(char *dst, size_t dstlen, const char *s, size_t len);
+/* One line through the host's fatal handler, then exit: out of memory only. */
+_Noreturn void ff_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Allocation that never returns NULL (0 bytes allocate 1): out of memory is
+ * fatal, reported in one line. */
+void *ff_xmalloc(size_t size);
+void *ff_xcalloc(size_t n, size_t size);
+void *ff_xreallocarray(void *p, size_t n, size_t size);
+char *ff_xstrndup(const char *s, size_t len);
 
 /* nightcore_abi.c (faasfuse_check_name, the name rule, is in faasfuse.h) */
 /* The module's definition of the ABI symbol `name` (function, alias, ifunc;

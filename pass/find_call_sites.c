@@ -173,13 +173,7 @@ static bool resolve_name(LLVMValueRef V, LLVMTargetDataRef TD, char **name,
     return false;
   }
   *name_len = (size_t)(nul - start);
-  *name = malloc(*name_len + 1);
-  if (*name == NULL) {
-    *why = "out of memory";
-    return false;
-  }
-  memcpy(*name, start, *name_len);
-  (*name)[*name_len] = '\0';
+  *name = ff_xstrndup(start, *name_len);
   return true;
 }
 
@@ -345,9 +339,7 @@ static void classify_name(struct ff_site *s, LLVMTargetDataRef TD) {
       s->why_dynamic = "the name is one of more than " FF_MAX_NAMES_TEXT " strings";
     return;
   }
-  s->names = calloc(c.n, sizeof *s->names);
-  if (s->names == NULL)
-    return;
+  s->names = ff_xcalloc(c.n, sizeof *s->names);
   for (size_t i = 0; i < c.n; i++) {
     struct ff_name *n = &s->names[s->nnames];
     if (!resolve_name(c.v[i], TD, &n->name, &n->len, &why)) {
@@ -386,9 +378,7 @@ static struct ff_site *site_for(LLVMValueRef I, unsigned rpc_kind) {
   } else if (LLVMIsAInlineAsm(callee)) {
     return NULL;
   }
-  struct ff_site *s = calloc(1, sizeof *s);
-  if (s == NULL)
-    return NULL;
+  struct ff_site *s = ff_xcalloc(1, sizeof *s);
   s->inst = I;
   s->known_nightcore = known;
   return s;

@@ -73,11 +73,7 @@ int ff_instrument_entry(LLVMModuleRef M, const char *entry_name,
   LLVMValueRef wrapper, desc;
   ff_emit_callee(M, entry_name, fns, ff_callee_flags(fns[FF_CALL]), &wrapper, &desc);
   if (*entry_name) {
-    struct ff_callee *c = calloc(1, sizeof *c);
-    if (c == NULL) {
-      ff_error(err, errlen, "out of memory");
-      return -1;
-    }
+    struct ff_callee *c = ff_xcalloc(1, sizeof *c);
     strlcpy(c->name, entry_name, sizeof c->name);
     c->wrapper = wrapper;
     c->desc = desc;

@@ -39,9 +39,7 @@ void ff_add_used(LLVMModuleRef M, const char *list, LLVMValueRef V) {
   LLVMValueRef old = LLVMGetNamedGlobal(M, list);
   LLVMValueRef init = old != NULL ? LLVMGetInitializer(old) : NULL;
   unsigned n = init != NULL ? LLVMGetArrayLength(LLVMTypeOf(init)) : 0;
-  LLVMValueRef *elems = reallocarray(NULL, n + 1, sizeof *elems);
-  if (elems == NULL)
-    abort(); /* out of memory inside LLVM: nothing sane to do */
+  LLVMValueRef *elems = ff_xreallocarray(NULL, n + 1, sizeof *elems);
   for (unsigned i = 0; i < n; i++)
     elems[i] = LLVMGetOperand(init, i);
   elems[n++] = ff_const_ptr_cast(V, i8p);
@@ -70,10 +68,8 @@ void ff_retarget_phis(LLVMBuilderRef B, LLVMBasicBlockRef succ,
     for (unsigned i = 0; i < n; i++)
       hits += LLVMGetIncomingBlock(P, i) == from;
     if (hits > 0) {
-      LLVMValueRef *vals = malloc(n * sizeof *vals);
-      LLVMBasicBlockRef *blocks = malloc(n * sizeof *blocks);
-      if (vals == NULL || blocks == NULL)
-        abort(); /* out of memory inside LLVM: nothing sane to do */
+      LLVMValueRef *vals = ff_xcalloc(n, sizeof *vals);
+      LLVMBasicBlockRef *blocks = ff_xcalloc(n, sizeof *blocks);
       for (unsigned i = 0; i < n; i++) {
         vals[i] = LLVMGetIncomingValue(P, i);
         blocks[i] = LLVMGetIncomingBlock(P, i);
@@ -82,14 +78,13 @@ void ff_retarget_phis(LLVMBuilderRef B, LLVMBasicBlockRef succ,
       }
       size_t len;
       const char *name = LLVMGetValueName2(P, &len);
-      char *saved = strndup(name, len);
+      char *saved = ff_xstrndup(name, len);
       LLVMPositionBuilderBefore(B, P);
       LLVMValueRef NP = LLVMBuildPhi(B, LLVMTypeOf(P), "");
       LLVMAddIncoming(NP, vals, blocks, n);
       LLVMReplaceAllUsesWith(P, NP);
       LLVMInstructionEraseFromParent(P);
-      if (saved != NULL)
-        LLVMSetValueName2(NP, saved, strlen(saved));
+      LLVMSetValueName2(NP, saved, len);
       free(saved);
       free(vals);
       free(blocks);
@@ -116,10 +111,10 @@ void ff_retarget_successor_phis(LLVMBuilderRef B, LLVMValueRef term,
 void ff_move_to(LLVMBuilderRef B, LLVMValueRef I, LLVMBasicBlockRef dst) {
   size_t len;
   const char *name = LLVMGetValueName2(I, &len);
-  char *saved = strndup(name, len);
+  char *saved = ff_xstrndup(name, len);
   LLVMInstructionRemoveFromParent(I);
   LLVMPositionBuilderAtEnd(B, dst);
-  LLVMInsertIntoBuilderWithName(B, I, saved != NULL ? saved : "");
+  LLVMInsertIntoBuilderWithName(B, I, saved);
   free(saved);
 }
 

@@ -35,21 +35,11 @@ static int add_link(struct faasfuse_options *opts, const char *val, size_t len,
       ff_error(err, errlen, "faasfuse: two callees are named '%.*s'", (int)nlen, val);
       return -1;
     }
-  struct faasfuse_link *l =
-      reallocarray(opts->links, opts->nlinks + 1, sizeof *opts->links);
-  if (l == NULL) {
-    ff_error(err, errlen, "out of memory");
-    return -1;
-  }
-  opts->links = l;
-  l = &opts->links[opts->nlinks];
+  opts->links = ff_xreallocarray(opts->links, opts->nlinks + 1, sizeof *opts->links);
+  struct faasfuse_link *l = &opts->links[opts->nlinks];
   memcpy(l->name, val, nlen);
   l->name[nlen] = '\0';
-  l->path = strndup(colon + 1, len - nlen - 1);
-  if (l->path == NULL) {
-    ff_error(err, errlen, "out of memory");
-    return -1;
-  }
+  l->path = ff_xstrndup(colon + 1, len - nlen - 1);
   opts->nlinks++;
   return 0;
 }

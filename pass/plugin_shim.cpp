@@ -4,7 +4,8 @@
 // (by name, faasfuse and faasfuse-callee, and at the start of clang's and
 // lld's LTO pipelines), parses its parameters once, turns the C core's
 // remarks into LLVM optimization remarks and its errors into one-line
-// diagnostics through the module's context.
+// diagnostics through the module's context (out of memory, the one fatal
+// error, exits).
 //
 //   opt -load-pass-plugin=build/lib/FaasFuse.so -passes='faasfuse-callee<Bar>' ...
 //   opt -load-pass-plugin=build/lib/FaasFuse.so -passes='faasfuse<entry=Foo>' ...
@@ -100,8 +101,8 @@ struct Options {
 // A parameter error found while parsing the pipeline is reported when the
 // pass runs, through the module's context like every other error: opt
 // prints one line and exits 1, clang reports a diagnostic, and output
-// files registered for removal are removed. Nothing exits from inside the
-// host.
+// files registered for removal are removed. Only out of memory exits from
+// inside the host (fatal(), below).
 struct FaasFusePass : PassInfoMixin<FaasFusePass> {
   enum Mode { Fuse, Callee, Object, Lto } M;
   std::string Name;                // Callee: the callee's name
@@ -194,7 +195,17 @@ bool parsePipeline(StringRef Name, ModulePassManager &MPM,
   return false;
 }
 
+// Out of memory in the core: one line, the output files removed, exit 1,
+// the way report_fatal_error(..., false) ends on LLVM 15 and later (14's
+// aborts with a stack dump, so it is not used).
+[[noreturn]] void fatal(const char *msg) {
+  sys::RunInterruptHandlers();
+  errs() << msg << "\n";
+  std::exit(1);
+}
+
 void registerCallbacks(PassBuilder &PB) {
+  faasfuse_set_fatal_handler(fatal);
   PB.registerPipelineParsingCallback(parsePipeline);
   PB.registerPipelineStartEPCallback([](ModulePassManager &MPM, OptimizationLevel) {
     MPM.addPass(FaasFusePass(FaasFusePass::Object));

@@ -148,10 +148,8 @@ static void rewrite_site(LLVMModuleRef M, struct ff_site *site,
   LLVMBuilderRef B = LLVMCreateBuilderInContext(C);
   LLVMMetadataRef loc = LLVMInstructionGetDebugLoc(I);
   size_t nin = 0, cap = narms + 2 + (dispatch && dispatch->table ? dispatch->ntable : 0);
-  LLVMValueRef *in_vals = malloc(cap * sizeof *in_vals);
-  LLVMBasicBlockRef *in_blocks = malloc(cap * sizeof *in_blocks);
-  if (in_vals == NULL || in_blocks == NULL)
-    abort(); /* out of memory inside LLVM: nothing sane to do */
+  LLVMValueRef *in_vals = ff_xcalloc(cap, sizeof *in_vals);
+  LLVMBasicBlockRef *in_blocks = ff_xcalloc(cap, sizeof *in_blocks);
 
   LLVMBasicBlockRef rpc = ff_new_block_after(C, F, BB, "faasfuse.rpc");
   LLVMBasicBlockRef join = ff_new_block_after(C, F, rpc, "faasfuse.join");
@@ -338,10 +336,8 @@ static void fuse_site(LLVMModuleRef M, struct ff_site *s,
       return;
     }
     if (dispatch->table == NULL) {
-      dispatch->wrappers = reallocarray(NULL, ff_count_callees(callees) + 1,
-                                        sizeof *dispatch->wrappers);
-      if (dispatch->wrappers == NULL)
-        abort(); /* out of memory inside LLVM: nothing sane to do */
+      dispatch->wrappers = ff_xreallocarray(NULL, ff_count_callees(callees) + 1,
+                                            sizeof *dispatch->wrappers);
       dispatch->table = ff_callee_table(M, callees, dispatch->wrappers);
       dispatch->ntable = ff_count_callees(callees);
     }

@@ -70,9 +70,7 @@ static long node_of(const struct node *nodes, size_t n, const char *name, size_t
 /* Marks in row[] every merged function a site reachable from F may call. */
 static void walk(LLVMValueRef F, struct seen_set *set, struct ff_site_list *sites,
                  const struct node *nodes, size_t n, bool *row) {
-  struct seen *s = malloc(sizeof *s);
-  if (s == NULL)
-    return;
+  struct seen *s = ff_xmalloc(sizeof *s);
   s->fn = F;
   if (RB_INSERT(seen_set, set, s) != NULL) {
     free(s);
@@ -149,10 +147,8 @@ void ff_warn_shared_workers(LLVMModuleRef M, struct ff_site_list *sites,
     n++;
   if (n == 0)
     return;
-  struct node *nodes = calloc(n, sizeof *nodes);
-  bool *reach = calloc(n * n, sizeof *reach);
-  if (nodes == NULL || reach == NULL)
-    goto out;
+  struct node *nodes = ff_xcalloc(n, sizeof *nodes);
+  bool *reach = ff_xcalloc(n * n, sizeof *reach);
   n = 0;
   RB_FOREACH(c, ff_callee_tree, callees) {
     nodes[n].c = c;
@@ -187,7 +183,6 @@ void ff_warn_shared_workers(LLVMModuleRef M, struct ff_site_list *sites,
               "worker a process of its own; keep it in the worker handle",
               nodes[i].c->name, (int)len, g);
   }
-out:
   free(nodes);
   free(reach);
 }
