@@ -3,6 +3,7 @@
  * tight loop, several variants interleaved.
  *
  *   bench-driver --input-size N [--batch-ms T] [--reps R]
+ *                [--calls N | --threads T]
  *                --variant LABEL ENTRY NAME=LIB.so[,NAME=LIB.so...] ...
  *
  * Why not faas-run --bench: a merged call costs tens of nanoseconds, and
@@ -29,6 +30,17 @@
  * Before timing, every variant's output for the input is compared with the
  * first variant's: any difference is an error (exit 3).
  *
+ * --calls N runs exactly N calls of each variant after the check and times
+ * nothing: under callgrind, the instructions of N2 calls minus those of N1
+ * calls, over N2 - N1, are the instructions of one call, free of set-up.
+ * --threads T runs the one variant given on T threads at once, each with
+ * its own entry worker (and so its own callee workers): for about --batch-ms
+ * after a common start, each thread counts its calls. Output:
+ *   {"threads":T,"per_thread":[{"calls":K,"ns_per_call":..,
+ *    "cpu_ns_per_call":..}, ...]}
+ * Calls per second per thread that drop from 1 thread to 2 mean the threads
+ * share something on the call path (a lock, a cache line).
+ *
  * Output: one JSON object on stdout,
  *   {"input_size":N,"output_size":M,"reps":R,"variants":[{"label":L,
  *    "batch_calls":K,"median_ns":..,"median_cpu_ns":..,"median_faults":..,
@@ -37,6 +49,7 @@
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -255,11 +268,84 @@ static void print_series(const char *key, const double *x, long n) {
   printf("]");
 }
 
+/* ---- --threads ---------------------------------------------------------- */
+
+struct thread_run {
+  struct variant *v; /* this thread's own copy: its own worker pools */
+  const char *in;
+  size_t input_size, want_len;
+  double batch_ms;
+  pthread_barrier_t *start;
+  long calls;
+  double ns, cpu; /* per call */
+  int bad;
+};
+
+static void *thread_main(void *arg) {
+  struct thread_run *t = arg;
+  struct worker *w = take(t->v, t->v->entry);
+  if (w == NULL) {
+    t->bad = 1;
+    pthread_barrier_wait(t->start);
+    return NULL;
+  }
+  /* Warm-up: workers and buffers made before the clock starts. */
+  for (int i = 0; i < 1000; i++)
+    t->bad |= run(w, t->in, t->input_size);
+  pthread_barrier_wait(t->start);
+  uint64_t t0 = now_ns(), c0 = cpu_ns(), end = t0 + (uint64_t)(t->batch_ms * 1e6), t1;
+  long n = 0;
+  do {
+    for (int i = 0; i < 64; i++)
+      t->bad |= run(w, t->in, t->input_size);
+    n += 64;
+    t1 = now_ns();
+  } while (t1 < end);
+  uint64_t c1 = cpu_ns();
+  t->bad |= w->len != t->want_len;
+  t->calls = n;
+  t->ns = (double)(t1 - t0) / (double)n;
+  t->cpu = (double)(c1 - c0) / (double)n;
+  return NULL;
+}
+
+static int run_threads(struct variant *v, long nthreads, const char *in, size_t input_size,
+                       size_t want_len, double batch_ms) {
+  pthread_t tid[64];
+  struct thread_run runs[64];
+  pthread_barrier_t start;
+  pthread_barrier_init(&start, NULL, (unsigned)nthreads);
+  for (long k = 0; k < nthreads; k++) {
+    struct variant *copy = malloc(sizeof *copy);
+    memcpy(copy, v, sizeof *copy);
+    for (size_t f = 0; f < copy->nfns; f++)
+      copy->fns[f].idle = NULL;
+    copy->entry = &copy->fns[v->entry - v->fns];
+    runs[k] = (struct thread_run){copy, in, input_size, want_len, batch_ms, &start, 0, 0, 0, 0};
+    if (pthread_create(&tid[k], NULL, thread_main, &runs[k]) != 0)
+      die("cannot create a thread%s%s", "", "");
+  }
+  int bad = 0;
+  printf("{\"threads\":%ld,\"input_size\":%zu,\"per_thread\":[", nthreads, input_size);
+  for (long k = 0; k < nthreads; k++) {
+    pthread_join(tid[k], NULL);
+    bad |= runs[k].bad;
+    printf("%s{\"calls\":%ld,\"ns_per_call\":%.2f,\"cpu_ns_per_call\":%.2f}", k ? "," : "",
+           runs[k].calls, runs[k].ns, runs[k].cpu);
+  }
+  printf("]}\n");
+  if (bad) {
+    fprintf(stderr, "bench-driver: variant %s failed on a thread\n", v->label);
+    return 3;
+  }
+  return 0;
+}
+
 int main(int argc, char **argv) {
   static struct variant vs[MAX_VARIANTS];
   size_t nv = 0, input_size = 16;
   double batch_ms = 20;
-  long reps = 5;
+  long reps = 5, calls = 0, threads = 0;
 
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--input-size") == 0 && i + 1 < argc)
@@ -268,6 +354,10 @@ int main(int argc, char **argv) {
       batch_ms = strtod(argv[++i], NULL);
     else if (strcmp(argv[i], "--reps") == 0 && i + 1 < argc)
       reps = strtol(argv[++i], NULL, 10);
+    else if (strcmp(argv[i], "--calls") == 0 && i + 1 < argc)
+      calls = strtol(argv[++i], NULL, 10);
+    else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc)
+      threads = strtol(argv[++i], NULL, 10);
     else if (strcmp(argv[i], "--variant") == 0 && i + 3 < argc && nv < MAX_VARIANTS) {
       struct variant *v = &vs[nv++];
       v->label = argv[i + 1];
@@ -280,11 +370,13 @@ int main(int argc, char **argv) {
       i += 3;
     } else {
       die("usage: bench-driver --input-size N [--batch-ms T] [--reps R] "
-          "--variant LABEL ENTRY NAME=LIB.so[,NAME=LIB.so...] ...%s%s", "", "");
+          "[--calls N | --threads T] --variant LABEL ENTRY NAME=LIB.so[,NAME=LIB.so...] ...%s%s", "", "");
     }
   }
   if (nv == 0 || reps < 1 || reps > MAX_REPS || batch_ms <= 0)
     die("nothing to do (give --variant; 1 <= reps <= 1000)%s%s", "", "");
+  if (calls < 0 || threads < 0 || threads > 64 || (threads > 0 && (nv != 1 || calls > 0)))
+    die("--calls N >= 0; --threads 1..64 takes one --variant and no --calls%s%s", "", "");
 
   char *in = malloc(input_size ? input_size : 1);
   for (size_t i = 0; i < input_size; i++)
@@ -309,6 +401,17 @@ int main(int argc, char **argv) {
       return 3;
     }
   }
+
+  if (calls > 0) {
+    for (size_t k = 0; k < nv; k++)
+      for (long i = 0; i < calls; i++)
+        if (run(vs[k].top, in, input_size) != 0 || vs[k].top->len != ref_len)
+          die("variant %s: the entry failed%s", vs[k].label, "");
+    printf("{\"calls\":%ld,\"output_size\":%zu}\n", calls, ref_len);
+    return 0;
+  }
+  if (threads > 0)
+    return run_threads(&vs[0], threads, in, input_size, ref_len, batch_ms);
 
   /* Warm-up and batch size: about batch_ms of calls per batch (CPU time,
    * so that a preemption during warm-up does not shrink the batch). */
