@@ -141,7 +141,7 @@ int ff_link_runtime(LLVMModuleRef M, bool shared, char *err, size_t errlen) {
   if (rt == NULL) {
     ff_error(err, errlen, "the embedded runtime does not load: %s (plugin built "
              "for another LLVM?)", msg ? msg : "unknown error");
-    free(msg);
+    LLVMDisposeMessage(msg);
     return -1;
   }
   /* The runtime is target-neutral C; take the module's layout and triple so
