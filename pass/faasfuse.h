@@ -67,6 +67,11 @@ int faasfuse_check_name(const char *name, size_t len, char *err, size_t errlen);
 
 int faasfuse_prepare_callee(LLVMModuleRef M, const char *name, char *err,
                             size_t errlen);
+/* What `opt -passes='faasfuse-callgraph<NAME>'` prints: the module's
+ * functions and the names their invoke_func_fn sites pass, as JSON
+ * (print_call_graph.c says the format). `name` names the module's own
+ * function, or is NULL. Returns malloc'd text; changes nothing. */
+char *faasfuse_print_call_graph(LLVMModuleRef M, const char *name);
 int faasfuse_fuse_module(LLVMModuleRef M, const struct faasfuse_options *opts,
                          const struct faasfuse_host *host, char *err,
                          size_t errlen);

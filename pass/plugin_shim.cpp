@@ -96,6 +96,7 @@ struct Options {
 // The one pass: what it does depends on how it got into the pipeline.
 //   Fuse    -passes='faasfuse<...>'              faasfuse_fuse_module
 //   Callee  -passes='faasfuse-callee<NAME>'      faasfuse_prepare_callee
+//   CallGraph -passes='faasfuse-callgraph<NAME>' faasfuse_print_call_graph (prints)
 //   Object  pipeline start (clang -fpass-plugin) faasfuse_fuse_object
 //   Lto     full-LTO start (ld.lld)              faasfuse_fuse_lto
 // A parameter error found while parsing the pipeline is reported when the
@@ -104,8 +105,8 @@ struct Options {
 // files registered for removal are removed. Only out of memory exits from
 // inside the host (fatal(), below).
 struct FaasFusePass : PassInfoMixin<FaasFusePass> {
-  enum Mode { Fuse, Callee, Object, Lto } M;
-  std::string Name;                // Callee: the callee's name
+  enum Mode { Fuse, Callee, Object, Lto, CallGraph } M;
+  std::string Name;                // Callee, CallGraph: the function's name
   std::shared_ptr<Options> Parsed; // Fuse: entry=, link=, no-dynamic
   std::string Error;               // a parameter error, reported by run()
 
@@ -136,6 +137,13 @@ struct FaasFusePass : PassInfoMixin<FaasFusePass> {
     case Lto:
       rc = faasfuse_fuse_lto(Ref, &host, err, sizeof err);
       break;
+    case CallGraph: {
+      char *Json = faasfuse_print_call_graph(Ref, Name.empty() ? nullptr : Name.c_str());
+      outs() << Json;
+      outs().flush();
+      std::free(Json);
+      return PreservedAnalyses::all();
+    }
     }
     if (rc != 0) {
       fail(Mod, err);
@@ -172,6 +180,16 @@ bool parsePipeline(StringRef Name, ModulePassManager &MPM,
                    ArrayRef<PassBuilder::PipelineElement>) {
   std::string Params, Error;
   char err[1024];
+  if (matchPass(Name, "faasfuse-callgraph", Params, Error)) {
+    FaasFusePass P(FaasFusePass::CallGraph);
+    if (Error.empty() && !Params.empty() &&
+        faasfuse_check_name(Params.data(), Params.size(), err, sizeof err) != 0)
+      Error = "faasfuse-callgraph<" + Params + ">: " + err;
+    P.Name = Params;
+    P.Error = Error;
+    MPM.addPass(std::move(P));
+    return true;
+  }
   if (matchPass(Name, "faasfuse-callee", Params, Error)) {
     FaasFusePass P(FaasFusePass::Callee);
     if (Error.empty() &&
