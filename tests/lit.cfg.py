@@ -1,5 +1,9 @@
 # lit configuration for faasfuse. Substitutions a RUN line can use:
-#   %opt %clang %clangxx %llvm-link %llvm-dis %llvm-as   tools of the LLVM under test
+#   %opt %clang %clangxx %llvm-link %llvm-dis %llvm-as %llvm-nm
+#   %llvm-objdump %lld   tools of the LLVM under test (lit.llvm tool
+#                substitutions: whole words, so their order does not matter;
+#                `lit -D opt=...` overrides one); FileCheck, `| count`,
+#                `| not` and %python are lit.llvm's default substitutions
 #   %plugin      the FaasFuse pass plugin (build/lib/FaasFuse.so)
 #   %loadplugin  -load-pass-plugin=%plugin
 #   %faas-run    build/bin/faas-run
@@ -9,7 +13,15 @@
 #   %thrift-make  make in examples/thrift for the LLVM under test, into
 #                 %thrift-build (shared by the tests/thrift tests, under a lock)
 import os
+import shutil
+import subprocess
+
 import lit.formats
+import lit.llvm
+from lit.llvm.subst import FindTool, ToolSubst
+
+lit.llvm.initialize(lit_config, config)
+llvm_config = lit.llvm.llvm_config
 
 config.name = "faasfuse-llvm" + config.llvm_version_major
 config.test_format = lit.formats.ShTest(not lit_config.isWindows)
@@ -19,9 +31,9 @@ config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.faasfuse_obj_root, "tests")
 
 tools = config.llvm_tools_dir
+bindir = os.path.join(config.faasfuse_obj_root, "bin")
 v = config.llvm_version_major
-config.environment["PATH"] = os.pathsep.join(
-    [tools, os.path.join(config.faasfuse_obj_root, "bin"), config.environment.get("PATH", "")])
+config.environment["PATH"] = os.pathsep.join([tools, bindir, config.environment.get("PATH", "")])
 for var in ("HOME", "TMPDIR", "CI"):
     if var in os.environ:
         config.environment[var] = os.environ[var]
@@ -33,25 +45,27 @@ def sub(name, value):
 def llvm_layout(*args):
     """What scripts/llvm-layout says: the default LLVM, the supported ones,
     where each is."""
-    import subprocess
     return subprocess.run([os.path.join(config.faasfuse_src_root, "scripts", "llvm-layout")] +
                           list(args), check=True, capture_output=True, text=True).stdout.strip()
 
-# Longest names first: lit substitutes in order.
+# FileCheck, count, not (from the LLVM under test) and %python.
+llvm_config.use_default_substitutions()
+llvm_config.add_tool_substitutions(
+    [ToolSubst("%" + name, FindTool(name), unresolved="fatal")
+     for name in ("opt", "clang", "llvm-link", "llvm-nm", "llvm-objdump", "llvm-dis", "llvm-as")] +
+    [ToolSubst("%clangxx", FindTool("clang++"), unresolved="fatal"),
+     ToolSubst("%lld", FindTool("ld.lld"), unresolved="fatal")],
+    [tools])
+llvm_config.add_tool_substitutions(
+    [ToolSubst("%faas-run", os.path.join(bindir, "faas-run")),
+     ToolSubst("%faas-run-asan", os.path.join(bindir, "faas-run-asan")),
+     ToolSubst("%faas-run-tsan", os.path.join(bindir, "faas-run-tsan"))],
+    [bindir])
+# The rest are plain strings, substituted in the order given: no name below
+# is the beginning of another.
 sub("%loadplugin", "-load-pass-plugin=" + config.faasfuse_plugin)
 sub("%plugin", config.faasfuse_plugin)
 sub("%faas-merge", os.path.join(config.faasfuse_src_root, "scripts", "faas-merge") + " --llvm-version " + v)
-sub("%faas-run-asan", os.path.join(config.faasfuse_obj_root, "bin", "faas-run-asan"))
-sub("%faas-run-tsan", os.path.join(config.faasfuse_obj_root, "bin", "faas-run-tsan"))
-sub("%faas-run", os.path.join(config.faasfuse_obj_root, "bin", "faas-run"))
-sub("%llvm-link", os.path.join(tools, "llvm-link"))
-sub("%llvm-nm", os.path.join(tools, "llvm-nm"))
-sub("%llvm-objdump", os.path.join(tools, "llvm-objdump"))
-sub("%llvm-dis", os.path.join(tools, "llvm-dis"))
-sub("%llvm-as", os.path.join(tools, "llvm-as"))
-sub("%clangxx", os.path.join(tools, "clang++"))
-sub("%clang", os.path.join(tools, "clang"))
-sub("%opt", os.path.join(tools, "opt"))
 # The Thrift example is built once per build directory, by whichever test
 # needs a part first: make under flock, so tests running at once share it.
 thrift_build = os.path.join(config.faasfuse_obj_root, "thrift-example")
@@ -62,7 +76,6 @@ sub("%thrift-build", thrift_build)
 sub("%examples", os.path.join(config.faasfuse_src_root, "examples"))
 sub("%inputs", os.path.join(config.faasfuse_src_root, "tests", "Inputs"))
 sub("%differential", os.path.join(config.faasfuse_src_root, "tests", "e2e", "Inputs", "differential"))
-sub("%python", config.python_executable)
 sub("%llvm-version", v)
 # The random-workflow smoke: 200 workflows on the default LLVM, fewer on the
 # others, to keep .ci/run (three LLVMs on two cores) well under 30 minutes.
@@ -78,7 +91,6 @@ sub("%opaque", "-opaque-pointers" if int(v) < 15 else "")
 # clang -fpass-plugin loads the plugin after -mllvm options are parsed on
 # LLVM 14 and 19, so -faasfuse-callee= needs the plugin loaded earlier too.
 sub("%fplugin", ("-fplugin=" + config.faasfuse_plugin) if int(v) < 22 else "")
-sub("%lld", os.path.join(tools, "ld.lld"))
 
 # Features for REQUIRES/UNSUPPORTED lines.
 config.available_features.add("llvm" + v)
@@ -99,7 +111,6 @@ for other in reversed(llvm_layout("supported").split()):
         sub("%other-version", other)
         break
 
-import shutil
 if shutil.which("valgrind"):
     config.available_features.add("valgrind")
 # examples/thrift: Debian's thrift-compiler and libthrift-dev.
