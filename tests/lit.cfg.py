@@ -6,8 +6,13 @@
 #                `| not` and %python are lit.llvm's default substitutions
 #   %plugin      the FaasFuse pass plugin (build/lib/FaasFuse.so)
 #   %loadplugin  -load-pass-plugin=%plugin
-#   %faas-run    build/bin/faas-run
+#   %faas-run    build/bin/faas-run (faas-run-asan in the suite of
+#                tests/sanitizers/faas-run-asan, which re-runs tests/faas-run's
+#                error tests under ASan+UBSan)
 #   %faas-run-asan, %faas-run-tsan   the same under ASan+UBSan, under TSan (tests only)
+#   %prebuilt    libraries and bitcode many tests share, built once by CMake
+#                (tests/CMakeLists.txt lists them and their flags); in the
+#                faas-run-asan suite, the same libraries built with ASan+UBSan
 #   %faas-merge  scripts/faas-merge, pinned to the LLVM under test
 #   %srcroot %objroot %examples %inputs
 #   %thrift-make  make in examples/thrift for the LLVM under test, into
@@ -56,13 +61,18 @@ llvm_config.add_tool_substitutions(
     [ToolSubst("%clangxx", FindTool("clang++"), unresolved="fatal"),
      ToolSubst("%lld", FindTool("ld.lld"), unresolved="fatal")],
     [tools])
+# faas-run: a suite that re-runs tests under a sanitizer build sets
+# config.faasfuse_faas_run (and config.faasfuse_prebuilt) before loading
+# this file (tests/sanitizers/faas-run-asan/lit.cfg.py).
 llvm_config.add_tool_substitutions(
-    [ToolSubst("%faas-run", os.path.join(bindir, "faas-run")),
+    [ToolSubst("%faas-run", os.path.join(bindir, getattr(config, "faasfuse_faas_run", "faas-run"))),
      ToolSubst("%faas-run-asan", os.path.join(bindir, "faas-run-asan")),
      ToolSubst("%faas-run-tsan", os.path.join(bindir, "faas-run-tsan"))],
     [bindir])
 # The rest are plain strings, substituted in the order given: no name below
 # is the beginning of another.
+sub("%prebuilt", getattr(config, "faasfuse_prebuilt",
+                         os.path.join(config.faasfuse_obj_root, "tests", "prebuilt")))
 sub("%loadplugin", "-load-pass-plugin=" + config.faasfuse_plugin)
 sub("%plugin", config.faasfuse_plugin)
 sub("%faas-merge", os.path.join(config.faasfuse_src_root, "scripts", "faas-merge") + " --llvm-version " + v)
