@@ -13,6 +13,8 @@
 #   %prebuilt    libraries and bitcode many tests share, built once by CMake
 #                (tests/CMakeLists.txt lists them and their flags); in the
 #                faas-run-asan suite, the same libraries built with ASan+UBSan
+#   %build-functions  builds tests/e2e/Inputs/functions.c with build-all
+#                into %functions, once for all the tests that share it
 #   %faas-merge  scripts/faas-merge, pinned to the LLVM under test
 #   %srcroot %objroot %examples %inputs
 #   %thrift-make  make in examples/thrift for the LLVM under test, into
@@ -73,6 +75,18 @@ llvm_config.add_tool_substitutions(
 # is the beginning of another.
 sub("%prebuilt", getattr(config, "faasfuse_prebuilt",
                          os.path.join(config.faasfuse_obj_root, "tests", "prebuilt")))
+# The functions of tests/e2e/Inputs/functions.c as build-all builds them,
+# shared by the tests that use them as they are (each function its own
+# library, and Main merged with every callee but Leaf, BadInit and
+# BadCreate): %build-functions builds them into %functions once, under a
+# lock, and again only when the plugin, the tools or the sources changed.
+functions = os.path.join(config.faasfuse_obj_root, "tests", "functions")
+sub("%build-functions", " ".join([
+    os.path.join(config.faasfuse_src_root, "tests", "e2e", "Inputs", "build-all"), "--once",
+    os.path.join(tools, "clang"), os.path.join(tools, "opt"), os.path.join(tools, "llvm-link"),
+    config.faasfuse_plugin, os.path.join(config.faasfuse_src_root, "include"), functions,
+    "entry=Main Appender Empty Binary Failer Middle Ping Counter Big"]))
+sub("%functions", functions)
 sub("%loadplugin", "-load-pass-plugin=" + config.faasfuse_plugin)
 sub("%plugin", config.faasfuse_plugin)
 sub("%faas-merge", os.path.join(config.faasfuse_src_root, "scripts", "faas-merge") + " --llvm-version " + v)
