@@ -27,7 +27,6 @@ cd {tmp}
 mkdir -p dir.bc
 printf 'BC\\300\\336 this is not bitcode' > corrupt.bc
 head -c 100 bar.bc > truncated.bc
-echo 'int x;' > bar.txt
 truncate -s 3G huge
 printf 'this is not bitcode' > garbage.bc
 rm -f fifo && mkfifo fifo
