@@ -17,37 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "faas/worker_v1_interface.h"
-
-struct worker {
-  void *ctx;
-  faas_invoke_func_fn_t invoke;
-  faas_append_output_fn_t append;
-};
-
-int faas_init(void) { return 0; }
-
-int faas_create_func_worker(void *caller_context,
-                            faas_invoke_func_fn_t invoke_func_fn,
-                            faas_append_output_fn_t append_output_fn,
-                            void **worker_handle) {
-  struct worker *w = malloc(sizeof *w);
-  if (w == NULL)
-    return -1;
-  w->ctx = caller_context;
-  w->invoke = invoke_func_fn;
-  w->append = append_output_fn;
-  *worker_handle = w;
-  return 0;
-}
-
-int faas_destroy_func_worker(void *worker_handle) {
-  free(worker_handle);
-  return 0;
-}
+#include "../worker_skeleton.h"
 
 static void say(struct worker *w, const char *s) {
-  w->append(w->ctx, s, strlen(s));
+  w->append_output_fn(w->caller_context, s, strlen(s));
 }
 
 static void report(struct worker *w, int rc, const char *out, size_t len) {
@@ -57,7 +30,7 @@ static void report(struct worker *w, int rc, const char *out, size_t len) {
   say(w, line);
   if (rc == 0 && len <= 64) {
     say(w, " data=[");
-    w->append(w->ctx, out, len);
+    w->append_output_fn(w->caller_context, out, len);
     say(w, "]");
   } else if (rc == 0) {
     uint32_t h = 2166136261u; /* FNV-1a */
@@ -74,7 +47,7 @@ static int invoke(struct worker *w, const char *name, const char *in,
                   size_t len, const char **out, size_t *out_len) {
   *out = (const char *)(uintptr_t)1;
   *out_len = 12345;
-  return w->invoke(w->ctx, name, in, len, out, out_len);
+  return w->invoke_func_fn(w->caller_context, name, in, len, out, out_len);
 }
 
 static int keep(struct worker *w, unsigned n, unsigned size) {
@@ -130,7 +103,7 @@ int faas_func_call(void *worker_handle, const char *input, size_t input_len) {
     } else if (strcmp(verb, "relay") == 0) {
       rc = invoke(w, name, arg, strlen(arg), &out, &len);
       if (rc == 0)
-        w->append(w->ctx, out, len);
+        w->append_output_fn(w->caller_context, out, len);
     } else if (strcmp(verb, "keep") == 0 &&
                sscanf(c, "keep %u %u", &n, &size) == 2) {
       rc = keep(w, n, size);

@@ -24,42 +24,16 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "faas/worker_v1_interface.h"
-
-struct worker {
-  void *ctx;
-  faas_append_output_fn_t append;
-};
+#include "../worker_skeleton.h"
 
 static int calls;
-
-int faas_init(void) { return 0; }
-
-int faas_create_func_worker(void *caller_context,
-                            faas_invoke_func_fn_t invoke_func_fn,
-                            faas_append_output_fn_t append_output_fn,
-                            void **worker_handle) {
-  (void)invoke_func_fn;
-  struct worker *w = malloc(sizeof *w);
-  if (w == NULL)
-    return -1;
-  w->ctx = caller_context;
-  w->append = append_output_fn;
-  *worker_handle = w;
-  return 0;
-}
-
-int faas_destroy_func_worker(void *worker_handle) {
-  free(worker_handle);
-  return 0;
-}
 
 static int is(const char *in, size_t len, const char *word) {
   return len == strlen(word) && memcmp(in, word, len) == 0;
 }
 
 static void append_str(struct worker *w, const char *s) {
-  w->append(w->ctx, s, strlen(s));
+  w->append_output_fn(w->caller_context, s, strlen(s));
 }
 
 int faas_func_call(void *worker_handle, const char *in, size_t len) {
@@ -73,7 +47,7 @@ int faas_func_call(void *worker_handle, const char *in, size_t len) {
     append_str(w, "CCC");
   } else if (is(in, len, "empty")) {
   } else if (is(in, len, "zero")) {
-    w->append(w->ctx, "", 0);
+    w->append_output_fn(w->caller_context, "", 0);
   } else if (is(in, len, "fail")) {
     append_str(w, "this output must be dropped");
     return 1;
@@ -84,7 +58,7 @@ int faas_func_call(void *worker_handle, const char *in, size_t len) {
     abort();
   } else if (is(in, len, "huge")) {
     append_str(w, "x");
-    w->append(w->ctx, "y", (size_t)INT32_MAX);
+    w->append_output_fn(w->caller_context, "y", (size_t)INT32_MAX);
   } else if (len > 4 && memcmp(in, "gen ", 4) == 0) {
     char arg[64] = {0};
     memcpy(arg, in, len < sizeof arg - 1 ? len : sizeof arg - 1);
@@ -96,15 +70,15 @@ int faas_func_call(void *worker_handle, const char *in, size_t len) {
       unsigned k = size - done < sizeof chunk ? size - done : sizeof chunk;
       for (unsigned i = 0; i < k; i++)
         chunk[i] = (char)('a' + (seed + done + i) % 26);
-      w->append(w->ctx, chunk, k);
+      w->append_output_fn(w->caller_context, chunk, k);
       done += k;
     }
   } else if (is(in, len, "bin")) {
-    w->append(w->ctx, "A\0B", 3);
-    w->append(w->ctx, "\0\0C\n", 4);
-    w->append(w->ctx, "\377\0", 2);
+    w->append_output_fn(w->caller_context, "A\0B", 3);
+    w->append_output_fn(w->caller_context, "\0\0C\n", 4);
+    w->append_output_fn(w->caller_context, "\377\0", 2);
   } else if (len >= 5 && memcmp(in, "echo:", 5) == 0) {
-    w->append(w->ctx, in + 5, len - 5);
+    w->append_output_fn(w->caller_context, in + 5, len - 5);
   } else if (is(in, len, "count")) {
     snprintf(line, sizeof line, "%d", n);
     append_str(w, line);
@@ -122,7 +96,7 @@ int faas_func_call(void *worker_handle, const char *in, size_t len) {
       return 1;
     size_t got = fread(title, 1, sizeof title - 1, f);
     fclose(f);
-    w->append(w->ctx, title, strnlen(title, got));
+    w->append_output_fn(w->caller_context, title, strnlen(title, got));
   } else if (is(in, len, "sleep")) {
     sleep(30);
     append_str(w, "slept");

@@ -4,18 +4,11 @@
  * another definition could replace, a constant struct. Each must reach
  * Bar, merged or not. With -DOTHER_FILE: the file that defines ext_name. */
 #include <stdint.h>
-#include <stdlib.h>
-
-#include "faas/worker_v1_interface.h"
 
 #ifdef OTHER_FILE
 char ext_name[] = "Bar";
 #else
-struct worker {
-  void *ctx;
-  faas_invoke_func_fn_t invoke;
-  faas_append_output_fn_t append;
-};
+#include "../../Inputs/worker_skeleton.h"
 
 char wname[] = "Bar";
 char names[][8] = {"Nope", "Bar"};
@@ -25,35 +18,16 @@ extern char ext_name[];
 __attribute__((weak)) const char weak_name[] = "Bar";
 static const struct { int tag; char n[4]; } cs = {7, "Bar"};
 
-int faas_init(void) { return 0; }
-
-int faas_create_func_worker(void *ctx, faas_invoke_func_fn_t invoke,
-                            faas_append_output_fn_t append, void **handle) {
-  struct worker *w = malloc(sizeof *w);
-  if (w == NULL)
-    return -1;
-  w->ctx = ctx;
-  w->invoke = invoke;
-  w->append = append;
-  *handle = w;
-  return 0;
-}
-
-int faas_destroy_func_worker(void *handle) {
-  free(handle);
-  return 0;
-}
-
 int faas_func_call(void *handle, const char *input, size_t len) {
   struct worker *w = handle;
   const char *const forms[] = {wname, names[1], s.n, u.n, ext_name, weak_name, cs.n};
   for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
     const char *out;
     size_t outlen;
-    if (w->invoke(w->ctx, forms[i], input, len, &out, &outlen) != 0)
+    if (w->invoke_func_fn(w->caller_context, forms[i], input, len, &out, &outlen) != 0)
       return (int)i + 1;
-    w->append(w->ctx, out, outlen);
-    w->append(w->ctx, ";", 1);
+    w->append_output_fn(w->caller_context, out, outlen);
+    w->append_output_fn(w->caller_context, ";", 1);
   }
   return 0;
 }

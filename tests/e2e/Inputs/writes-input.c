@@ -10,32 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "faas/worker_v1_interface.h"
-
-struct worker {
-  void *ctx;
-  faas_invoke_func_fn_t invoke;
-  faas_append_output_fn_t append;
-};
-
-int faas_init(void) { return 0; }
-
-int faas_create_func_worker(void *ctx, faas_invoke_func_fn_t invoke,
-                            faas_append_output_fn_t append, void **handle) {
-  struct worker *w = malloc(sizeof *w);
-  if (w == NULL)
-    return -1;
-  w->ctx = ctx;
-  w->invoke = invoke;
-  w->append = append;
-  *handle = w;
-  return 0;
-}
-
-int faas_destroy_func_worker(void *handle) {
-  free(handle);
-  return 0;
-}
+#include "../../Inputs/worker_skeleton.h"
 
 #ifdef FN_Tokens
 int faas_func_call(void *handle, const char *input, size_t len) {
@@ -49,7 +24,7 @@ int faas_func_call(void *handle, const char *input, size_t len) {
     last = t;
   }
   int k = snprintf(out, sizeof out, "n=%d last=%s", n, last);
-  w->append(w->ctx, out, (size_t)k);
+  w->append_output_fn(w->caller_context, out, (size_t)k);
   return 0;
 }
 #endif
@@ -64,11 +39,12 @@ int faas_func_call(void *handle, const char *input, size_t len) {
     return 1;
   memcpy(buf, input, len);
   buf[len] = '\0';
-  int rc = w->invoke(w->ctx, "Tokens", buf, len + 1, &out, &outlen);
+  int rc = w->invoke_func_fn(w->caller_context, "Tokens", buf, len + 1, &out, &outlen);
   if (rc == 0)
-    w->append(w->ctx, out, outlen);
-  w->append(w->ctx, " | ", 3);
-  w->append(w->ctx, buf, len + 1); /* the caller's buffer, NULs and all */
+    w->append_output_fn(w->caller_context, out, outlen);
+  w->append_output_fn(w->caller_context, " | ", 3);
+  /* the caller's buffer, NULs and all */
+  w->append_output_fn(w->caller_context, buf, len + 1);
   free(buf);
   return rc == 0 ? 0 : 2;
 }

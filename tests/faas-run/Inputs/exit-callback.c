@@ -12,7 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "faas/worker_v1_interface.h"
+#define WORKER_OWN_INIT /* this file is about its faas_init */
+#include "../../Inputs/worker_skeleton.h"
 
 void exit_registry_add(void (*fn)(void));
 
@@ -30,33 +31,9 @@ int faas_init(void) {
   return 0;
 }
 
-struct worker {
-  void *ctx;
-  faas_append_output_fn_t append;
-};
-
-int faas_create_func_worker(void *caller_context,
-                            faas_invoke_func_fn_t invoke_func_fn,
-                            faas_append_output_fn_t append_output_fn,
-                            void **worker_handle) {
-  (void)invoke_func_fn;
-  struct worker *w = malloc(sizeof *w);
-  if (w == NULL)
-    return -1;
-  w->ctx = caller_context;
-  w->append = append_output_fn;
-  *worker_handle = w;
-  return 0;
-}
-
-int faas_destroy_func_worker(void *worker_handle) {
-  free(worker_handle);
-  return 0;
-}
-
 int faas_func_call(void *worker_handle, const char *input, size_t len) {
   struct worker *w = worker_handle;
-  w->append(w->ctx, "ok:", 3);
-  w->append(w->ctx, input, len);
+  w->append_output_fn(w->caller_context, "ok:", 3);
+  w->append_output_fn(w->caller_context, input, len);
   return 0;
 }

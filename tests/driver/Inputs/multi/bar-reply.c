@@ -5,8 +5,10 @@
 
 #include "faas/worker_v1_interface.h"
 
+/* bar-main.c's worker (tests/Inputs/worker_skeleton.h). */
 struct worker {
   void *caller_context;
+  faas_invoke_func_fn_t invoke_func_fn;
   faas_append_output_fn_t append_output_fn;
 };
 

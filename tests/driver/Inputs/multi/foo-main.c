@@ -2,38 +2,9 @@
  * foo-reply.c (format_reply, which wraps Bar's reply). Bar's files define a
  * format_reply too: each function's files are linked into one module before
  * it is merged, so each calls its own. Answers as examples/foo.c does. */
-#include <stdlib.h>
-
-#include "faas/worker_v1_interface.h"
-
-struct worker {
-  void *caller_context;
-  faas_invoke_func_fn_t invoke_func_fn;
-  faas_append_output_fn_t append_output_fn;
-};
+#include "../../../Inputs/worker_skeleton.h"
 
 void format_reply(struct worker *w, const char *reply, size_t length);
-
-int faas_init(void) { return 0; }
-
-int faas_create_func_worker(void *caller_context,
-                            faas_invoke_func_fn_t invoke_func_fn,
-                            faas_append_output_fn_t append_output_fn,
-                            void **worker_handle) {
-  struct worker *w = malloc(sizeof *w);
-  if (w == NULL)
-    return -1;
-  w->caller_context = caller_context;
-  w->invoke_func_fn = invoke_func_fn;
-  w->append_output_fn = append_output_fn;
-  *worker_handle = w;
-  return 0;
-}
-
-int faas_destroy_func_worker(void *worker_handle) {
-  free(worker_handle);
-  return 0;
-}
 
 int faas_func_call(void *worker_handle, const char *input, size_t input_length) {
   struct worker *w = worker_handle;

@@ -3,6 +3,7 @@
 
 #include "faas/worker_v1_interface.h"
 
+/* foo-main.c's worker (tests/Inputs/worker_skeleton.h). */
 struct worker {
   void *caller_context;
   faas_invoke_func_fn_t invoke_func_fn;
