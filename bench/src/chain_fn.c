@@ -12,9 +12,7 @@
  * its callee's output once, plus four bytes. Names are single digits, so
  * DEPTH is at most 9.
  */
-#include <stdlib.h>
-
-#include "faas/worker_v1_interface.h"
+#include "../../tests/Inputs/worker_skeleton.h"
 
 #if !defined(FN_INDEX) || !defined(DEPTH)
 #error "define FN_INDEX and DEPTH"
@@ -26,33 +24,6 @@
 #define STR_(x) #x
 #define STR(x) STR_(x)
 #define TAG "F" STR(FN_INDEX) "("
-
-struct worker {
-  void *caller_context;
-  faas_invoke_func_fn_t invoke_func_fn;
-  faas_append_output_fn_t append_output_fn;
-};
-
-int faas_init(void) { return 0; }
-
-int faas_create_func_worker(void *caller_context,
-                            faas_invoke_func_fn_t invoke_func_fn,
-                            faas_append_output_fn_t append_output_fn,
-                            void **worker_handle) {
-  struct worker *w = malloc(sizeof *w);
-  if (w == NULL)
-    return -1;
-  w->caller_context = caller_context;
-  w->invoke_func_fn = invoke_func_fn;
-  w->append_output_fn = append_output_fn;
-  *worker_handle = w;
-  return 0;
-}
-
-int faas_destroy_func_worker(void *worker_handle) {
-  free(worker_handle);
-  return 0;
-}
 
 int faas_func_call(void *worker_handle, const char *input, size_t input_length) {
   struct worker *w = worker_handle;

@@ -13,7 +13,10 @@
         A fan-out workflow W0 -> W1..W<N-1>: W0 invokes each W<k> in turn on
         its input and appends "W<k>=" + reply + ";"; W<k> appends its input
         upper-cased. DIR gets W0.c .. W<N-1>.c.
-Python 3 standard library only; the output depends on the arguments alone.
+Every file includes "worker_skeleton.h" (tests/Inputs/worker_skeleton.h:
+faas_init, the worker, its creation and destruction), so it is compiled with
+-I tests/Inputs, as bench/run does. Python 3 standard library only; the
+output depends on the arguments alone.
 """
 import argparse
 import os
@@ -23,34 +26,7 @@ HEADER = """\
 #include <ctype.h>
 #include <stdlib.h>
 
-#include "faas/worker_v1_interface.h"
-
-struct worker {
-  void *caller_context;
-  faas_invoke_func_fn_t invoke_func_fn;
-  faas_append_output_fn_t append_output_fn;
-};
-
-int faas_init(void) { return 0; }
-
-int faas_create_func_worker(void *caller_context,
-                            faas_invoke_func_fn_t invoke_func_fn,
-                            faas_append_output_fn_t append_output_fn,
-                            void **worker_handle) {
-  struct worker *w = malloc(sizeof *w);
-  if (w == NULL)
-    return -1;
-  w->caller_context = caller_context;
-  w->invoke_func_fn = invoke_func_fn;
-  w->append_output_fn = append_output_fn;
-  *worker_handle = w;
-  return 0;
-}
-
-int faas_destroy_func_worker(void *worker_handle) {
-  free(worker_handle);
-  return 0;
-}
+#include "worker_skeleton.h"
 """
 
 

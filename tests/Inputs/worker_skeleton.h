@@ -1,7 +1,8 @@
 /* The Nightcore worker most test functions share, so that an input holds
  * only what its test is about. An input includes it by its path from the
  * input's own directory, so every way a test builds it (clang, faas-merge,
- * CMake's prebuilt libraries) finds it without a flag:
+ * CMake's prebuilt libraries) finds it without a flag. The benchmark's
+ * functions (bench/src) include it too:
  *
  *   #include "../../Inputs/worker_skeleton.h"
  *
