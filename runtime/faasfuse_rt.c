@@ -47,12 +47,22 @@ enum { RT_INIT_NONE = 0, RT_INIT_OK = 1, RT_INIT_FAILED = 2 };
 /* First output buffer of a worker; grown by doubling. */
 #define RT_MIN_OUTPUT ((size_t)64)
 
-/* Output buffers are recycled per root: when a caller's call returns, up to
- * RT_SPARE_BUFS of the outputs it held (those of at most RT_SPARE_MAX bytes)
- * become the next outputs' buffers, so a merged call in steady state costs
- * no malloc/free at all. Bounds the memory a root keeps: 16 x 16 KiB. */
-#define RT_SPARE_BUFS 16
-#define RT_SPARE_MAX ((size_t)16384)
+/* Output buffers are recycled per root, a region that outlives the
+ * request: when a caller's call returns, the outputs it held become the next
+ * outputs' buffers, up to RT_SPARE_BYTES in all, so a merged call in steady
+ * state costs no malloc/free and touches no fresh page, whatever the size of
+ * its outputs (an entry that keeps 200 replies of 64 KiB faults their pages
+ * once, not every request). What a root keeps is what its busiest request
+ * used, at most RT_SPARE_BYTES. Overridable so that tests can reach it. */
+#ifndef FAASFUSE_RT_SPARE_BYTES
+#define FAASFUSE_RT_SPARE_BYTES ((size_t)32 << 20)
+#endif
+/* An output that fills less than a quarter of a buffer of at least this
+ * size (a spare buffer of a larger output) is handed over in a copy of its
+ * size: the caller may hold it long, the worker keeps the large buffer. */
+#define RT_SHRINK_MIN ((size_t)256)
+/* A copy of the input larger than this is not kept for the next call. */
+#define RT_KEEP_INPUT ((size_t)16384)
 
 /* ---------------------------------------------------------------------- */
 /* Contexts                                                                */
@@ -100,8 +110,9 @@ struct rt_root {
   struct rt_worker **idle; /* idle[slot - 1]: idle workers of one callee */
   size_t nslots;
   struct rt_worker *all; /* every callee worker of this root */
-  struct rt_buf spare[RT_SPARE_BUFS]; /* released outputs, for reuse */
-  unsigned nspare;
+  struct rt_buf *spare; /* released outputs, for reuse; the last first */
+  size_t nspare, spare_cap;
+  size_t spare_bytes; /* the capacity of spare[0..nspare) */
 };
 
 static int rt_is_ctx(const struct rt_ctx *c) {
@@ -127,17 +138,42 @@ static inline int rt_owned_add(struct rt_owned *o, char *p, size_t cap) {
   return 0;
 }
 
+/* A full spare list grows; a buffer it cannot take is freed. */
+static RT_COLD void rt_spare_grow(struct rt_root *r, struct rt_buf b) {
+  size_t cap = r->spare_cap ? r->spare_cap * 2 : 16;
+  struct rt_buf *v = realloc(r->spare, cap * sizeof *v);
+  if (v == NULL) {
+    free(b.p);
+    return;
+  }
+  r->spare = v;
+  r->spare_cap = cap;
+  r->spare[r->nspare++] = b;
+  r->spare_bytes += b.cap;
+}
+
 /* The context's call returned: its outputs become spare buffers of its root,
- * or are freed. */
+ * or are freed once the root keeps RT_SPARE_BYTES. */
 static inline void rt_owned_release(struct rt_ctx *c) {
   struct rt_root *r = c->root;
   while (c->owned.n > 0) {
     struct rt_buf b = c->owned.v[--c->owned.n];
-    if (r->nspare < RT_SPARE_BUFS && b.cap <= RT_SPARE_MAX)
-      r->spare[r->nspare++] = b;
-    else
+    if (RT_UNLIKELY(b.cap > FAASFUSE_RT_SPARE_BYTES - r->spare_bytes))
       free(b.p);
+    else if (RT_LIKELY(r->nspare < r->spare_cap)) {
+      r->spare[r->nspare++] = b;
+      r->spare_bytes += b.cap;
+    } else
+      rt_spare_grow(r, b);
   }
+}
+
+/* The last spare buffer, for an output about to be built. */
+static inline void rt_take_spare(struct rt_root *r, struct rt_worker *w) {
+  struct rt_buf b = r->spare[--r->nspare];
+  r->spare_bytes -= b.cap;
+  w->buf = b.p;
+  w->cap = b.cap;
 }
 
 static void rt_ctx_fini(struct rt_ctx *c) {
@@ -289,6 +325,10 @@ static void rt_drop_workers(struct rt_root *r) {
   r->nslots = 0;
   while (r->nspare > 0)
     free(r->spare[--r->nspare].p);
+  free(r->spare);
+  r->spare = NULL;
+  r->spare_cap = 0;
+  r->spare_bytes = 0;
   while (w != NULL) {
     struct rt_worker *next = w->next_all;
     if (w->callee->destroy != NULL)
@@ -341,7 +381,7 @@ int __faasfuse_invoke(void *caller_context, const char *func_name,
                         output_data, output_length);
 }
 
-/* Not cold: a call's first append comes here, for a spare buffer. */
+/* An append that does not fit (or finds no buffer). */
 static __attribute__((noinline)) void rt_append_grow(struct rt_worker *w,
                                                      const char *data,
                                                      size_t length) {
@@ -354,11 +394,8 @@ static __attribute__((noinline)) void rt_append_grow(struct rt_worker *w,
   }
   size_t need = w->len + length;
   struct rt_root *r = w->ctx.root;
-  if (w->buf == NULL && r->nspare > 0) {
-    struct rt_buf b = r->spare[--r->nspare];
-    w->buf = b.p;
-    w->cap = b.cap;
-  }
+  if (w->buf == NULL && r->nspare > 0)
+    rt_take_spare(r, w);
   if (need > w->cap) {
     size_t cap = w->cap ? w->cap : RT_MIN_OUTPUT;
     while (cap < need)
@@ -411,6 +448,20 @@ static RT_COLD int rt_grow_input(struct rt_worker *w, size_t need) {
   return 0;
 }
 
+/* A buffer of RT_MIN_OUTPUT * 2^k bytes holding out[0..len); NULL if out
+ * of memory (the caller then hands over the large buffer). */
+static RT_COLD char *rt_copy_small(const char *out, size_t len, size_t *cap) {
+  size_t c = RT_MIN_OUTPUT;
+  while (c < len)
+    c *= 2;
+  char *p = malloc(c);
+  if (p != NULL) {
+    memcpy(p, out, len);
+    *cap = c;
+  }
+  return p;
+}
+
 int __faasfuse_call(struct faasfuse_callee *callee, void *caller_context,
                     const char *input, size_t input_length,
                     const char **output_data, size_t *output_length) {
@@ -443,8 +494,13 @@ int __faasfuse_call(struct faasfuse_callee *callee, void *caller_context,
     input = w->in;
   }
 
+  /* Its output starts in a spare buffer, so that the first append finds
+   * room on the inlined path. */
+  if (w->buf == NULL && r->nspare > 0)
+    rt_take_spare(r, w);
+
   int rc = callee->call(w->handle, input, input_length);
-  if (RT_UNLIKELY(w->incap > RT_SPARE_MAX)) {
+  if (RT_UNLIKELY(w->incap > RT_KEEP_INPUT)) {
     free(w->in); /* a large input's copy is not kept */
     w->in = NULL;
     w->incap = 0;
@@ -471,10 +527,25 @@ int __faasfuse_call(struct faasfuse_callee *callee, void *caller_context,
     return -1;
   if (len == 0)
     return 0;
-  if (RT_UNLIKELY(rt_owned_add(&caller->owned, out, w->cap) != 0))
+  size_t cap = w->cap;
+  char *small = NULL;
+  if (RT_UNLIKELY(len < cap / 4) && cap >= RT_SHRINK_MIN)
+    small = rt_copy_small(out, len, &cap);
+  if (small != NULL) {
+    out = small; /* the worker keeps its buffer */
+  } else {
+    w->buf = NULL; /* now the caller's, until its own call returns */
+    w->cap = 0;
+  }
+  if (RT_UNLIKELY(rt_owned_add(&caller->owned, out, cap) != 0)) {
+    if (w->buf == NULL) { /* back to the worker, for its next call */
+      w->buf = out;
+      w->cap = cap;
+    } else {
+      free(out);
+    }
     return -1;
-  w->buf = NULL; /* now the caller's, until its own call returns */
-  w->cap = 0;
+  }
   *output_data = out;
   *output_length = len;
   return 0;

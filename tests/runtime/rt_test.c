@@ -253,6 +253,7 @@ FUNCTION(BadEntryCreate)
 FUNCTION(S0) FUNCTION(S1) FUNCTION(S2) FUNCTION(S3) /* first used in a race */
 FUNCTION(S4) FUNCTION(S5) FUNCTION(S6) FUNCTION(S7)
 FUNCTION(Scribble) /* writes through its input (strtok-like), then echoes it */
+FUNCTION(Fill)  /* N bytes (a multiple of 4 KiB) of one letter, 4 KiB a time */
 
 /* Scribble as the pass describes it: it may write its input, so it gets a
  * copy. (desc_Scribble, flags 0, is what a callee proven not to write gets.) */
@@ -423,6 +424,14 @@ static int body_Big(struct fw *w, const char *in, size_t len) {
   return 0;
 }
 
+static int body_Fill(struct fw *w, const char *in, size_t len) {
+  char block[4096];
+  memset(block, 'f', sizeof block);
+  for (long left = num(in, len); left > 0; left -= (long)sizeof block)
+    put(w, block, sizeof block);
+  return 0;
+}
+
 static int big_ok(const char *out, size_t n, size_t want) {
   if (n != want || (n > 0 && out == NULL))
     return 0;
@@ -580,6 +589,36 @@ static int foo_keep(struct fw *w, long count) {
   return 0;
 }
 
+/* Where the last "region" request's outputs were. */
+#define REGION_MAX 1024
+static const char *region_outs[REGION_MAX];
+static long region_n;
+
+/* Keeps count 64 KiB outputs of Fill until it returns, as an entry that
+ * gathers replies does. */
+static int foo_region(struct fw *w, long count) {
+  int bad = 0;
+  if (count > REGION_MAX)
+    return 1;
+  for (long i = 0; i < count; i++) {
+    size_t n;
+    if (merged_Fill(w->ctx, "65536", 5, &region_outs[i], &n) != 0 || n != 65536)
+      bad++;
+  }
+  for (long i = 0; i < count && bad == 0; i++)
+    if (region_outs[i][0] != 'f' || region_outs[i][65535] != 'f')
+      bad++;
+  region_n = count;
+  CHECK(bad == 0);
+  puts_(w, "region");
+  return 0;
+}
+
+static int ptr_order(const void *a, const void *b) {
+  uintptr_t x = (uintptr_t) * (const char *const *)a, y = (uintptr_t) * (const char *const *)b;
+  return (x > y) - (x < y);
+}
+
 /* Outputs a callee got from its own merged calls die with its call: Nest's
  * 4 KiB outputs must not pile up while Foo keeps calling Nest. */
 static int foo_nestmany(struct fw *w, long count) {
@@ -708,6 +747,8 @@ static int body_Foo(struct fw *w, const char *in, size_t len) {
   }
   if (cmd(in, len, "keep", &a, &n))
     return foo_keep(w, num(a, n));
+  if (cmd(in, len, "region", &a, &n))
+    return foo_region(w, num(a, n));
   if (cmd(in, len, "nestmany", &a, &n))
     return foo_nestmany(w, num(a, n));
   if (cmd(in, len, "slow", &a, &n)) {
@@ -971,6 +1012,25 @@ static void group_lifetime(void) {
   CHECK(after < before || after - before < 256 * 1024); /* leak: >1.6 MB */
   if (before == 0 && after == 0)
     printf("lifetime: heap accounting unavailable here, heap checks trivial\n");
+
+  /* Outputs an entry kept are the next request's buffers (a region): the
+   * second request writes into the first one's memory, allocating none... */
+  if (!LIMIT_BUILD) {
+    static const char *first[64];
+    CHECK(request(root, &h, "region:64") == 0 && HOST_IS(&h, "region"));
+    memcpy(first, region_outs, sizeof first);
+    before = heap_in_use();
+    CHECK(request(root, &h, "region:64") == 0 && HOST_IS(&h, "region"));
+    after = heap_in_use();
+    CHECK(after == before);
+    qsort(first, 64, sizeof *first, ptr_order);
+    qsort(region_outs, 64, sizeof *region_outs, ptr_order);
+    CHECK(memcmp(first, region_outs, sizeof first) == 0);
+    /* ...up to FAASFUSE_RT_SPARE_BYTES (32 MiB): of 40 MiB, the rest is freed. */
+    CHECK(request(root, &h, "region:640") == 0 && HOST_IS(&h, "region"));
+    after = heap_in_use();
+    CHECK(after < before || after - before <= ((size_t)32 << 20) + (1 << 20));
+  }
 
   /* A callee's own nested outputs are freed when its call returns. */
   if (!LIMIT_BUILD)
