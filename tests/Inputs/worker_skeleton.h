@@ -1,8 +1,9 @@
 /* The Nightcore worker most test functions share, so that an input holds
  * only what its test is about. An input includes it by its path from the
  * input's own directory, so every way a test builds it (clang, faas-merge,
- * CMake's prebuilt libraries) finds it without a flag. The benchmark's
- * functions (bench/src) include it too:
+ * CMake's prebuilt libraries) finds it without a flag. (The benchmark's
+ * functions include it too: bench/src by its path, gen_synth.py's output
+ * through -I.) A test input, tests/X/Inputs/echo.c:
  *
  *   #include "../../Inputs/worker_skeleton.h"
  *
