@@ -1,14 +1,21 @@
 /*
  * faas-run: the local host for Nightcore function libraries.
  *
- *   faas-run [--ipc] [--input STR | --input-file PATH] [--repeat N]
- *            [--threads T] [--thread-per-run] [--bench [--json]]
- *            --func NAME=LIB.so ... ENTRY
+ *   faas-run [--ipc] [--input STR | --input-file PATH | --requests PATH]
+ *            [--repeat N] [--threads T] [--thread-per-run] [--bench [--json]]
+ *            [--profile FILE]
+ *            (--func NAME=LIB.so ... | --app APP.json [--lib-dir DIR]
+ *             [--internal]) ENTRY
  *
  * Loads every LIB.so (a path: a name without a slash is the file in the
  * current directory, never a search), calls ENTRY's faas_func_call on the
- * input and writes ENTRY's output to stdout byte for byte; it writes no
- * file (--input-file is only read). How functions are called is host.c's;
+ * input and writes ENTRY's output to stdout byte for byte. With --app the
+ * functions are those of an application manifest (tools/app/manifest.c),
+ * each loaded from DIR/NAME.so (DIR: --lib-dir, default lib/ beside the
+ * manifest; faas-app build writes them there), and ENTRY must be public
+ * unless --internal. --requests runs every line of a file as a request, in
+ * order, and writes each output followed by a newline. The only file it
+ * writes is --profile's (profile.c). How functions are called is host.c's;
  * --ipc, every worker in a process of its own, is ipc.c's.
  *
  * This file is the command line, main, and what faas-run writes: ENTRY's
@@ -29,30 +36,50 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <bsd/string.h>
 
 #include "faas_run.h"
+#include "faasfuse/function_name.h"
+#include "manifest.h"
 
 #define USAGE                                                                  \
-  "usage: faas-run [--ipc] [--input STR | --input-file PATH] [--repeat N]\n"   \
-  "                [--threads T] [--thread-per-run] [--bench [--json]]\n"     \
-  "                --func NAME=LIB.so ... ENTRY\n"                             \
+  "usage: faas-run [--ipc] [--input STR | --input-file PATH | --requests "     \
+  "PATH]\n"                                                                    \
+  "                [--repeat N] [--threads T] [--thread-per-run]\n"           \
+  "                [--bench [--json]] [--profile FILE]\n"                      \
+  "                (--func NAME=LIB.so ... | --app APP.json [--lib-dir DIR] "  \
+  "[--internal])\n"                                                            \
+  "                ENTRY\n"                                                     \
   "\n"                                                                         \
   "Runs ENTRY's faas_func_call on the input; writes its output to stdout.\n"   \
   "  --func NAME=LIB.so  a Nightcore function library, called NAME "           \
   "([0-9A-Za-z]+);\n"                                                          \
   "                      LIB.so is a path: libfoo.so is ./libfoo.so\n"         \
+  "  --app APP.json      every function of an application manifest, each "     \
+  "from\n"                                                                     \
+  "                      DIR/NAME.so (faas-app build APP.json writes them)\n"  \
+  "  --lib-dir DIR       with --app: where the libraries are (default: lib/\n" \
+  "                      in the manifest's directory)\n"                      \
+  "  --internal          with --app: ENTRY may be a function that is not "     \
+  "public\n"                                                                   \
   "  --ipc               every worker in its own process, as in Nightcore\n"   \
   "  --input STR         the input (default: empty)\n"                         \
   "  --input-file PATH   the input, read from PATH (- for stdin)\n"            \
+  "  --requests PATH     one request per line of PATH (- for stdin), in "      \
+  "order;\n"                                                                   \
+  "                      each output is written followed by a newline\n"      \
   "  --repeat N          run N times; all runs must give the same output\n"    \
   "  --threads T         run in T threads, each with its own workers\n"        \
   "  --thread-per-run    every run on a new thread (in one process only)\n"    \
   "  --bench             print latency percentiles and calls/s instead\n"      \
   "  --json              with --bench: as one JSON object\n"                   \
-  "Exit status: 0 success, 2 usage or loading error, 3 the function failed.\n"
+  "  --profile FILE      write, as JSON, the calls, failed calls and bytes\n"  \
+  "                      of every edge caller -> callee of the runs\n"        \
+  "Exit status: 0 success, 2 usage or loading error (or --profile's file\n"   \
+  "cannot be written), 3 the function failed.\n"
 
 struct options opt = {.worker = -1, .out_fd = -1};
 
@@ -82,18 +109,24 @@ static int parse_count(const char *opt_name, const char *s, long min, long max,
 }
 
 static int add_func(const char *spec) {
-  static const char alnum[] =
-      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
   const char *eq = strchr(spec, '=');
   struct func *f = &funcs[nfuncs];
 
   if (eq == NULL || eq[1] == '\0')
     return complain("bad --func '%s': expected NAME=LIB.so", spec);
   size_t n = (size_t)(eq - spec);
-  if (n == 0 || strspn(spec, alnum) < n)
+  switch (faasfuse_judge_name(spec, n)) {
+  case FAASFUSE_NAME_TOO_LONG:
+    return complain("bad function name '%.32s...': longer than %d characters",
+                    spec, FAASFUSE_NAME_MAX);
+  case FAASFUSE_NAME_EMPTY:
+  case FAASFUSE_NAME_BAD_CHAR:
     return complain("bad function name '%.*s': names must match "
                     "[0-9A-Za-z]+",
                     (int)n, spec);
+  case FAASFUSE_NAME_OK:
+    break;
+  }
   nfuncs++;
   f->name = strndup(spec, n);
   f->path = strdup(eq + 1);
@@ -103,35 +136,105 @@ static int add_func(const char *spec) {
   return 0;
 }
 
-static int read_input_file(const char *path) {
+/* Reads the --input-file or --requests file (what) at path into b. */
+static int read_file(const char *what, const char *path, struct buf *b) {
   int fd = strcmp(path, "-") == 0 ? dup(0) : open(path, O_RDONLY | O_CLOEXEC);
   char chunk[65536];
   ssize_t n = 0;
 
   if (fd < 0)
-    return complain("cannot read input file '%s': %s", path, strerror(errno));
-  while ((n = read(fd, chunk, sizeof chunk)) != 0 && !opt.input_file.failed) {
+    return complain("cannot read %s '%s': %s", what, path, strerror(errno));
+  while ((n = read(fd, chunk, sizeof chunk)) != 0 && !b->failed) {
     if (n < 0 && errno == EINTR)
       continue;
     if (n < 0)
       break;
-    buf_append(&opt.input_file, chunk, (size_t)n);
+    buf_append(b, chunk, (size_t)n);
   }
   int saved = errno;
   close(fd);
   if (n < 0)
-    return complain("cannot read input file '%s': %s", path, strerror(saved));
-  if (opt.input_file.failed)
-    return complain("input file '%s' is larger than 2 GiB", path);
-  opt.input = opt.input_file.data;
-  opt.input_len = opt.input_file.len;
+    return complain("cannot read %s '%s': %s", what, path, strerror(saved));
+  if (b->failed)
+    return complain("%s '%s' is larger than 2 GiB", what, path);
   return 0;
+}
+
+/* --requests: every line of the file is a request (its newline is not part
+ * of it); a last line without a newline is one too. */
+static int read_requests(const char *path) {
+  struct buf *b = &opt.requests_file;
+  if (read_file("requests file", path, b) != 0)
+    return EXIT_USAGE;
+  size_t n = 0;
+  for (size_t i = 0; i < b->len; i++)
+    n += b->data[i] == '\n';
+  n += b->len > 0 && b->data[b->len - 1] != '\n';
+  if (n == 0)
+    return complain("requests file '%s' has no requests (one per line)",
+                    path);
+  if ((opt.reqs = calloc(n, sizeof *opt.reqs)) == NULL)
+    return complain("out of memory");
+  for (size_t start = 0; start < b->len; opt.nreqs++) {
+    const char *nl = memchr(b->data + start, '\n', b->len - start);
+    size_t end = nl != NULL ? (size_t)(nl - b->data) : b->len;
+    opt.reqs[opt.nreqs] = (struct request){b->data + start, end - start};
+    start = end + 1;
+  }
+  return 0;
+}
+
+/* --app: the manifest's functions become the --func list, each loaded from
+ * DIR/NAME.so. entry must be one of them, and public unless --internal. */
+static int add_app(const char *lib_dir, bool internal, const char *entry) {
+  struct app app;
+  char err[1024];
+  char *def = NULL;
+  int rc = 0;
+
+  if (app_load(&app, opt.app_path, err, sizeof err) != 0) {
+    app_free(&app);
+    return complain("%s", err);
+  }
+  if (lib_dir == NULL && (lib_dir = def = app_default_library_dir(&app)) == NULL)
+    rc = complain("out of memory");
+  free(funcs);
+  if (rc == 0 && (funcs = calloc(app.nfuncs, sizeof *funcs)) == NULL)
+    rc = complain("out of memory");
+  for (size_t i = 0; rc == 0 && i < app.nfuncs; i++) {
+    struct func *f = &funcs[nfuncs++];
+    struct stat st;
+    f->name = strdup(app.funcs[i].name);
+    f->path = app_library_path(lib_dir, &app.funcs[i]);
+    if (f->name == NULL || f->path == NULL ||
+        asprintf(&f->spec, "%s=%s", f->name, f->path) < 0) {
+      f->spec = NULL;
+      rc = complain("out of memory");
+    } else if (stat(f->path, &st) != 0 && errno == ENOENT) {
+      rc = complain("%s: no library for %s (faas-app build%s%s %s builds "
+                    "every function of the app)",
+                    f->path, f->name, def == NULL ? " -o " : "",
+                    def == NULL ? lib_dir : "", opt.app_path);
+    }
+  }
+  const struct app_function *e = app_find(&app, entry);
+  if (rc == 0 && entry != NULL && e == NULL)
+    rc = complain("unknown entry function '%s' (%s has no function of that "
+                  "name)",
+                  entry, opt.app_path);
+  else if (rc == 0 && e != NULL && !e->is_public && !internal)
+    rc = complain("%s is not public in %s (--internal calls it all the same)",
+                  entry, opt.app_path);
+  free(def);
+  app_free(&app);
+  return rc;
 }
 
 /* Returns -1 to go on, or the exit status (0 for --help). */
 static int parse_args(int argc, char **argv) {
   const char *input = NULL, *input_file = NULL, *entry = NULL;
-  bool repeat_set = false;
+  const char *requests = NULL, *lib_dir = NULL;
+  bool repeat_set = false, internal = false;
   int rc = 0;
 
   opt.repeat = 1;
@@ -157,17 +260,21 @@ static int parse_args(int argc, char **argv) {
     const char *val = eq ? eq + 1 : NULL;
 #define IS(s) (n == strlen(s) && strncmp(a, s, n) == 0)
     if (IS("--ipc") || IS("--bench") || IS("--json") ||
-        IS("--thread-per-run")) {
+        IS("--thread-per-run") || IS("--internal") || IS("--profile-misses")) {
       if (val != NULL)
         return complain("option %.*s takes no value", (int)n, a);
-      *(IS("--ipc")     ? &opt.ipc
-        : IS("--bench") ? &opt.bench
-        : IS("--json")  ? &opt.json
-                        : &opt.thread_per_run) = true;
+      *(IS("--ipc")        ? &opt.ipc
+        : IS("--bench")    ? &opt.bench
+        : IS("--json")     ? &opt.json
+        : IS("--internal") ? &internal
+        : IS("--profile-misses") ? &opt.profile_misses
+                           : &opt.thread_per_run) = true;
       continue;
     }
     if (!IS("--input") && !IS("--input-file") && !IS("--repeat") &&
-        !IS("--threads") && !IS("--func") && !IS("--worker"))
+        !IS("--threads") && !IS("--func") && !IS("--worker") &&
+        !IS("--app") && !IS("--lib-dir") && !IS("--requests") &&
+        !IS("--profile"))
       return complain("unknown option '%s'", a);
     if (val == NULL && (val = argv[++i]) == NULL)
       return complain("option %s needs a value", a);
@@ -177,6 +284,14 @@ static int parse_args(int argc, char **argv) {
       input_file = val;
     else if (IS("--func"))
       rc = add_func(val);
+    else if (IS("--app"))
+      opt.app_path = val;
+    else if (IS("--lib-dir"))
+      lib_dir = val;
+    else if (IS("--requests"))
+      requests = val;
+    else if (IS("--profile"))
+      opt.profile = val;
     else if (IS("--repeat") && (rc = parse_count("--repeat", val, 1, 100000000,
                                                  &opt.repeat)) == 0)
       repeat_set = true;
@@ -189,6 +304,13 @@ static int parse_args(int argc, char **argv) {
   if (rc != 0)
     return rc;
 
+  if (opt.app_path != NULL && nfuncs > 0)
+    return complain("--app and --func exclude each other");
+  if (opt.app_path == NULL && (lib_dir != NULL || internal))
+    return complain("%s needs --app", lib_dir != NULL ? "--lib-dir"
+                                                      : "--internal");
+  if (opt.app_path != NULL && (rc = add_app(lib_dir, internal, entry)) != 0)
+    return rc;
   qsort(funcs, nfuncs, sizeof *funcs, func_cmp);
   for (size_t i = 1; i < nfuncs; i++)
     if (strcmp(funcs[i - 1].name, funcs[i].name) == 0)
@@ -202,6 +324,13 @@ static int parse_args(int argc, char **argv) {
     return complain("--thread-per-run runs in one process: not with --ipc");
   if (input != NULL && input_file != NULL)
     return complain("--input and --input-file exclude each other");
+  if (requests != NULL && (input != NULL || input_file != NULL))
+    return complain("--requests excludes --input and --input-file");
+  if (requests != NULL && opt.bench)
+    return complain("--bench times one input: not with --requests");
+  if (opt.profile != NULL && opt.bench)
+    return complain("--profile counts the calls of the runs: not with "
+                    "--bench");
   if (nfuncs == 0)
     return complain("no --func NAME=LIB.so given");
   if (entry == NULL)
@@ -216,7 +345,28 @@ static int parse_args(int argc, char **argv) {
     opt.input = input;
     opt.input_len = strlen(input);
   }
-  if (input_file != NULL && read_input_file(input_file) != 0)
+  if (input_file != NULL) {
+    if (read_file("input file", input_file, &opt.input_file) != 0)
+      return EXIT_USAGE;
+    opt.input = opt.input_file.data;
+    opt.input_len = opt.input_file.len;
+  }
+  opt.requests = requests != NULL;
+  if (requests != NULL && read_requests(requests) != 0)
+    return EXIT_USAGE;
+  if (requests == NULL) {
+    if ((opt.reqs = calloc(1, sizeof *opt.reqs)) == NULL)
+      return complain("out of memory");
+    opt.reqs[0] = (struct request){opt.input, opt.input_len};
+    opt.nreqs = 1;
+  }
+  if (opt.profile != NULL &&
+      profile_check_path(input_file != NULL && strcmp(input_file, "-") != 0
+                             ? input_file
+                             : NULL,
+                         requests != NULL && strcmp(requests, "-") != 0
+                             ? requests
+                             : NULL) != 0)
     return EXIT_USAGE;
   return -1;
 }
@@ -330,8 +480,22 @@ static int run_all(void) {
   if (rc == 0)
     rc = opt.bench ? print_bench(ss, lat)
                    : write_all(opt.out_fd, ss[0].result.data, ss[0].result.len);
-  for (long i = 0; i < opt.threads; i++)
+  /* The profile of what ran, also when a request failed (exit 3); not when
+   * nothing could run. */
+  bool loaded = true;
+  uint64_t requests = 0;
+  for (long i = 0; i < opt.threads; i++) {
+    loaded &= ss[i].status != EXIT_USAGE;
+    requests += ss[i].requests;
+  }
+  if (opt.profile != NULL && loaded && rc != EXIT_USAGE) {
+    int prc = profile_write(ss, opt.threads, requests);
+    rc = rc == 0 ? prc : rc;
+  }
+  for (long i = 0; i < opt.threads; i++) {
     buf_free(&ss[i].result);
+    profile_free(&ss[i]);
+  }
   free(ss);
   free(lat);
   return rc;
@@ -377,7 +541,9 @@ int main(int argc, char **argv) {
     free(funcs[i].spec);
   }
   free(funcs);
+  free(opt.reqs);
   buf_free(&opt.input_file);
+  buf_free(&opt.requests_file);
   if (opt.out_fd >= 0)
     close(opt.out_fd);
   return rc;

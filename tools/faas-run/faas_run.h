@@ -6,7 +6,11 @@
  *            pools, the in-process invoke/append contract, and the
  *            sessions that run ENTRY;
  *  - ipc.c:  --ipc: the protocol between the host and its worker
- *            processes, and both of its ends.
+ *            processes, and both of its ends;
+ *  - profile.c: --profile: the calls, failures and bytes per edge, and the
+ *            JSON file they go to.
+ * --app takes the functions from an application manifest
+ * (tools/app/manifest.c).
  */
 #ifndef FAAS_RUN_H
 #define FAAS_RUN_H
@@ -76,12 +80,27 @@ void note_unknown(char dst[256], const char *name, size_t n);
 int load_func(struct func *fn, char *err, size_t errlen);
 int load_all(void);
 
+/* One request to ENTRY: --input's, --input-file's, or a line of
+ * --requests' file. */
+struct request {
+  const char *data;
+  size_t len;
+};
+
 /* The command line (cli.c). */
 struct options {
   bool ipc, bench, json, thread_per_run;
   const char *input;
   size_t input_len;
   struct buf input_file;
+  struct request *reqs; /* what a run sends to ENTRY, in order */
+  size_t nreqs;
+  bool requests;        /* --requests: each output ends with a newline */
+  struct buf requests_file;
+  const char *app_path; /* --app: the manifest */
+  bool profile_misses;  /* hidden, of an --ipc worker process: report the
+                           invokes it fails on its own (ipc.c) */
+  const char *profile;  /* --profile FILE */
   long repeat, threads;
   struct func *entry;
   long worker; /* hidden --worker K: be the process of funcs[K] */
@@ -124,6 +143,8 @@ struct worker {
 
 struct pool; /* a function's workers in a session (host.c) */
 
+struct edge_tree; /* profile.c */
+
 struct session {
   pthread_t thread;
   struct pool *pools; /* one per function */
@@ -133,6 +154,10 @@ struct session {
   int status;
   char err[512];
   char unknown[256]; /* the first name a run invoked that no --func gives */
+  uint64_t requests;       /* requests sent to ENTRY */
+  size_t request;          /* the one running, from 0 (opt.reqs) */
+  struct edge_tree *edges; /* --profile: this session's counts */
+  bool profile_failed;     /* --profile: out of memory while counting */
 };
 
 void append_output(void *ctx, const char *data, size_t length);
@@ -142,6 +167,23 @@ void pool_put(struct worker *w);
 void fail(struct session *s, int status, const char *fmt, ...);
 long warmup_calls(void);
 void *session_run(void *arg);
+
+/* ------------------------------------------------------------------------ */
+/* --profile (profile.c)                                                     */
+
+/* Counts one call on the edge caller (NULL: from outside) -> the callee
+ * name of callee_len bytes (NULL: a NULL name). ran: the callee was
+ * called, input_len bytes in; ok: it succeeded, output_len bytes out. Does
+ * nothing without --profile. */
+void profile_count(struct session *s, const struct func *caller,
+                   const char *callee, size_t callee_len, bool ran,
+                   size_t input_len, bool ok, size_t output_len);
+void profile_free(struct session *s);
+/* --profile's file may be written (before anything runs); the other two are
+ * input files that it must not be, or NULL. */
+int profile_check_path(const char *input_file, const char *requests_file);
+/* Adds up the sessions' counts and writes the file. */
+int profile_write(struct session *ss, long nsessions, uint64_t requests);
 
 /* ------------------------------------------------------------------------ */
 /* --ipc (ipc.c)                                                             */

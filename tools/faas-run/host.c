@@ -306,13 +306,16 @@ static int local_invoke(void *ctx, const char *name, const char *input,
   if (fn == NULL && name != NULL)
     note_unknown(caller->s->unknown, name, strlen(name));
   if (fn == NULL || fn->init_failed || (input == NULL && input_length > 0) ||
-      input_length > INT32_MAX)
+      input_length > INT32_MAX ||
+      (w = pool_take(caller->s, fn, err, sizeof err)) == NULL) {
+    profile_count(caller->s, caller->fn, name, name ? strlen(name) : 0, false,
+                  0, false, 0);
     return -1;
-  w = pool_take(caller->s, fn, err, sizeof err);
-  if (w == NULL)
-    return -1;
+  }
   if (input_length > 0 && (input = copy_input(w, input, input_length)) == NULL) {
     pool_put(w);
+    profile_count(caller->s, caller->fn, name, strlen(name), false, 0, false,
+                  0);
     return -1;
   }
   rc = local_call(w, input, input_length);
@@ -326,6 +329,8 @@ static int local_invoke(void *ctx, const char *name, const char *input,
       rc = -1;
     }
   }
+  profile_count(caller->s, caller->fn, name, strlen(name), true, input_length,
+                rc == 0, *output_length);
   buf_free(&w->out);
   pool_put(w);
   return rc;
@@ -334,40 +339,66 @@ static int local_invoke(void *ctx, const char *name, const char *input,
 /* ------------------------------------------------------------------------ */
 /* Sessions: one per thread                                                  */
 
-/* Runs ENTRY once on the input: 0 when its output matches the first run's
- * (or is the first), 1 when it differs, -1 when the call failed. */
-static int run_once(struct session *s, bool first, uint64_t *ns) {
-  struct worker *w = pool_take(s, opt.entry, s->err, sizeof s->err);
-  const char *out;
-  size_t len;
-  int rc;
-  uint64_t t = now_ns();
-
-  s->unknown[0] = '\0';
-  if (w == NULL)
-    return -1;
-  if (!opt.ipc) {
-    const char *in = opt.input_len > 0
-                         ? copy_input(w, opt.input, opt.input_len)
-                         : opt.input;
-    rc = in != NULL || opt.input_len == 0 ? local_call(w, in, opt.input_len)
-                                          : -1;
-    out = w->out.data;
-    len = w->out.len;
-  } else {
-    rc = ipc_request(w, opt.input, opt.input_len, &out, &len);
-  }
-  *ns = now_ns() - t;
-
-  if (rc == 0 && first) {
+/* Takes a request's output: the first run keeps it (and with --requests a
+ * newline after it) in s->result, from *off on; a later run compares it
+ * with what the first kept there. 0, 1 when it differs, -1 out of memory. */
+static int take_output(struct session *s, bool first, size_t *off,
+                       const char *out, size_t len) {
+  size_t nl = opt.requests ? 1 : 0;
+  if (first) {
     buf_append(&s->result, out, len);
-    rc = s->result.failed ? -1 : 0;
-  } else if (rc == 0 && (len != s->result.len ||
-                         (len > 0 && memcmp(out, s->result.data, len) != 0))) {
-    rc = 1;
+    buf_append(&s->result, "\n", nl);
+    *off += len + nl;
+    return s->result.failed ? -1 : 0;
   }
-  buf_free(&w->out);
-  pool_put(w);
+  bool same = s->result.len - *off >= len + nl &&
+              (len == 0 || memcmp(s->result.data + *off, out, len) == 0) &&
+              (nl == 0 || s->result.data[*off + len] == '\n');
+  *off += len + nl;
+  return same ? 0 : 1;
+}
+
+/* Runs ENTRY once on every request, in order: 0 when its outputs match the
+ * first run's (or it is the first), 1 when they differ, -1 when a call
+ * failed; s->request says which request (from 0). */
+static int run_once(struct session *s, bool first, uint64_t *ns) {
+  size_t off = 0;
+  uint64_t t = now_ns();
+  int rc = 0;
+
+  for (size_t r = 0; r < opt.nreqs && rc == 0; r++) {
+    const struct request *req = &opt.reqs[r];
+    struct worker *w = pool_take(s, opt.entry, s->err, sizeof s->err);
+    const char *out;
+    size_t len;
+
+    s->unknown[0] = '\0';
+    s->request = r;
+    s->requests++;
+    if (w == NULL) {
+      profile_count(s, NULL, opt.entry->name, strlen(opt.entry->name), false,
+                    0, false, 0);
+      return -1;
+    }
+    if (!opt.ipc) {
+      const char *in =
+          req->len > 0 ? copy_input(w, req->data, req->len) : req->data;
+      rc = in != NULL || req->len == 0 ? local_call(w, in, req->len) : -1;
+      out = w->out.data;
+      len = w->out.len;
+    } else {
+      rc = ipc_request(w, req->data, req->len, &out, &len);
+    }
+    profile_count(s, NULL, opt.entry->name, strlen(opt.entry->name), true,
+                  req->len, rc == 0, rc == 0 ? len : 0);
+    if (rc == 0)
+      rc = take_output(s, first, &off, out, len);
+    buf_free(&w->out);
+    pool_put(w);
+  }
+  if (rc == 0 && !first && off != s->result.len)
+    rc = 1; /* shorter than the first run's */
+  *ns = now_ns() - t;
   return rc;
 }
 
@@ -465,14 +496,21 @@ void *session_run(void *arg) {
     }
     int rc = run.rc;
     uint64_t ns = run.ns;
-    if (rc < 0 && s->unknown[0] != '\0')
-      fail(s, EXIT_FAILED, "%s failed: it invoked '%s', which no --func gives",
-           opt.entry->name, s->unknown);
+    /* With --requests, which request (its line). */
+    char which[48] = "";
+    if (opt.requests)
+      snprintf(which, sizeof which, " on request %zu", s->request + 1);
+    if (rc < 0 && s->unknown[0] != '\0' && opt.app_path != NULL)
+      fail(s, EXIT_FAILED, "%s failed%s: it invoked '%s', which is not a "
+           "function of %s", opt.entry->name, which, s->unknown, opt.app_path);
+    else if (rc < 0 && s->unknown[0] != '\0')
+      fail(s, EXIT_FAILED, "%s failed%s: it invoked '%s', which no --func "
+           "gives", opt.entry->name, which, s->unknown);
     else if (rc < 0)
-      fail(s, EXIT_FAILED, "%s failed", opt.entry->name);
+      fail(s, EXIT_FAILED, "%s failed%s", opt.entry->name, which);
     else if (rc > 0)
-      fail(s, EXIT_FAILED, "runs of %s disagree: run %ld differs from run 1",
-           opt.entry->name, i + 1);
+      fail(s, EXIT_FAILED, "runs of %s disagree: run %ld differs from run 1%s",
+           opt.entry->name, i + 1, which);
     else if (i >= warm && s->lat != NULL)
       s->lat[i - warm] = ns;
   }

@@ -26,7 +26,12 @@
  *                   its worker and exits.
  *
  * An invoke of an unknown name fails in the worker process and sends
- * nothing, as in Nightcore.
+ * nothing, as in Nightcore. Under --profile, the worker process is started
+ * with --profile-misses and tells the host of every invoke it fails on its
+ * own, so that the host can count it:
+ *
+ *   worker -> host  MISS with the name invoked (arg 1: a NULL name)
+ *   host -> worker  RESULT 0, empty: counted; the invoke then fails.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -54,7 +59,7 @@
  * sends, or waiting for the host), so one region per link suffices and a
  * pipe never holds more than one message. */
 #define INLINE_MAX 960
-enum { MSG_READY = 1, MSG_CALL, MSG_INVOKE, MSG_RESULT };
+enum { MSG_READY = 1, MSG_CALL, MSG_INVOKE, MSG_RESULT, MSG_MISS };
 
 struct msg {
   uint32_t type;
@@ -171,7 +176,7 @@ int spawn_worker_process(struct worker *w, char *err, size_t errlen) {
   int req[2] = {-1, -1}, rep[2] = {-1, -1};
   int shm = memfd_create("faas-run-link", MFD_CLOEXEC);
   char index[24];
-  char **argv = calloc(2 * nfuncs + 4, sizeof *argv);
+  char **argv = calloc(2 * nfuncs + 5, sizeof *argv);
   pid_t parent = getpid();
   pid_t pid = -1;
 
@@ -185,6 +190,8 @@ int spawn_worker_process(struct worker *w, char *err, size_t errlen) {
       argv[3 + 2 * i] = "--func";
       argv[4 + 2 * i] = funcs[i].spec;
     }
+    if (opt.profile != NULL)
+      argv[3 + 2 * nfuncs] = "--profile-misses";
     pid = fork();
   }
   if (pid == 0) {
@@ -257,6 +264,15 @@ static int host_call(struct worker *w, struct msg *m, const char **data) {
     }
     if (m->type == MSG_RESULT)
       return 0;
+    if (m->type == MSG_MISS) {
+      /* --profile: an invoke the worker process failed on its own. */
+      profile_count(w->s, w->fn, m->arg == 1 ? NULL : *data, m->length, false,
+                    0, false, 0);
+      *m = (struct msg){.type = MSG_RESULT};
+      if (msg_send(&w->link, m, NULL) != 0)
+        goto dead;
+      continue;
+    }
     if (m->type != MSG_INVOKE)
       goto dead;
 
@@ -264,11 +280,16 @@ static int host_call(struct worker *w, struct msg *m, const char **data) {
     char err[256];
     struct worker *callee = NULL;
     int rc = -1;
-    if ((uint32_t)m->arg < nfuncs &&
-        (callee = pool_take(w->s, &funcs[m->arg], err, sizeof err)) != NULL)
+    size_t in_len = m->length;
+    uint32_t k = (uint32_t)m->arg; /* m is the callee's result after */
+    if (k < nfuncs &&
+        (callee = pool_take(w->s, &funcs[k], err, sizeof err)) != NULL)
       rc = host_call(callee, m, data);
     if (rc != 0)
       m->length = 0;
+    if (k < nfuncs)
+      profile_count(w->s, w->fn, funcs[k].name, strlen(funcs[k].name),
+                    callee != NULL, in_len, rc == 0, m->length);
     m->type = MSG_RESULT;
     m->arg = rc;
     int sent = msg_send(&w->link, m, *data);
@@ -317,12 +338,21 @@ static int worker_invoke(void *ctx, const char *name, const char *input,
 
   *output = NULL;
   *output_length = 0;
-  /* Like Nightcore, an unknown name fails here and sends no message. */
+  /* Like Nightcore, an unknown name fails here and sends no message (but
+   * a MISS under --profile). */
   if (fn == NULL && name != NULL)
     note_unknown(worker_unknown, name, strlen(name));
   if (fn == NULL || (input == NULL && input_length > 0) ||
-      input_length > INT32_MAX)
+      input_length > INT32_MAX) {
+    if (opt.profile_misses) {
+      size_t n = name != NULL ? strlen(name) : 0;
+      m = (struct msg){.type = MSG_MISS, .arg = name == NULL,
+                       .length = (uint32_t)(n > INT32_MAX ? INT32_MAX : n)};
+      if (msg_send(&w->link, &m, name) == 0)
+        msg_recv(&w->link, &m);
+    }
     return -1;
+  }
   m.arg = (int32_t)(fn - funcs);
   if (msg_send(&w->link, &m, input) != 0 ||
       (reply = msg_recv(&w->link, &m)) == NULL || m.type != MSG_RESULT ||

@@ -1,0 +1,523 @@
+/*
+ * faas-app: the application manifest's command line.
+ *
+ *   faas-app check APP.json
+ *   faas-app build [-o DIR] [--llvm-version N] [-v] APP.json
+ *
+ * check reads and checks the manifest (tools/app/manifest.c) and prints
+ * nothing when it is right. build builds every function of the manifest on
+ * its own, unmerged, with the driver (faas-merge --entry NAME=SOURCES, its
+ * cflags and link inputs), into DIR/NAME.so: the libraries faas-run --app
+ * loads. DIR defaults to lib/ in the manifest's directory and is made
+ * (with its parents) if missing; the driver runs in the manifest's directory, so that relative
+ * paths in the manifest (sources, flags, link inputs) are relative to it.
+ *
+ * faas-app may run as root, so before it builds anything it checks every
+ * output as faas-merge does: DIR must be a directory, and each DIR/NAME.so
+ * that exists a regular file (a symbolic link to one is followed), never
+ * the manifest or an input of any function of the app (by any name), and
+ * no two the same file. faas-merge then writes each library under a
+ * temporary name and renames it.
+ *
+ * Exit status: 0 done; 2 a usage error or a bad manifest; 1 any other
+ * error (an output, a build). Each error is one line on stderr.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <bsd/stdlib.h>
+#include <bsd/string.h>
+
+#include "faasfuse/function_name.h"
+#include "manifest.h"
+
+#define USAGE                                                                  \
+  "usage: faas-app check APP.json\n"                                           \
+  "       faas-app build [-o DIR] [--llvm-version N] [-v] APP.json\n"          \
+  "\n"                                                                         \
+  "check  reads the application manifest and says its first problem, if "     \
+  "any\n"                                                                      \
+  "build  builds each function of it on its own (unmerged) with faas-merge\n"  \
+  "       into DIR/NAME.so, the libraries faas-run --app APP.json loads\n"     \
+  "  -o DIR            where the libraries go (default: lib/ beside "          \
+  "APP.json)\n"                                                                \
+  "  --llvm-version N  the LLVM faas-merge uses (default " FAASFUSE_LLVM      \
+  ")\n"                                                                        \
+  "  -v                faas-merge prints every command\n"                     \
+  "The manifest's format: README.md, \"Merging an application\".\n"           \
+  "Exit status: 0 done, 2 usage error or bad manifest, 1 any other error.\n"
+
+enum { EXIT_ERROR = 1, EXIT_USAGE = 2 };
+
+static int complain(int status, const char *fmt, ...) {
+  va_list ap;
+  fputs("faas-app: ", stderr);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fputc('\n', stderr);
+  return status;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Outputs                                                                   */
+
+/* An input of the build: what it is (for the message), and its identity. */
+struct input {
+  char what[320];
+  char path[PATH_MAX];
+  dev_t dev;
+  ino_t ino;
+};
+
+static const char *kind_of(mode_t m) {
+  return S_ISBLK(m)    ? "a block device"
+         : S_ISCHR(m)  ? "a character device"
+         : S_ISFIFO(m) ? "a FIFO"
+         : S_ISSOCK(m) ? "a socket"
+         : S_ISDIR(m)  ? "a directory"
+                       : "not a regular file";
+}
+
+/* A manifest path: as written when absolute, else in the manifest's
+ * directory. */
+static void in_app_dir(char out[PATH_MAX], const struct app *app,
+                       const char *p) {
+  if (p[0] == '/')
+    strlcpy(out, p, PATH_MAX);
+  else
+    snprintf(out, PATH_MAX, "%s/%s", app->dir, p);
+}
+
+static int add_input(struct input **v, size_t *n, const char *path,
+                     const char *what_fmt, ...) {
+  struct stat st;
+  va_list ap;
+  if (stat(path, &st) != 0)
+    return 0; /* not there: nothing to protect; faas-merge will say so */
+  struct input *p = reallocarray(*v, *n + 1, sizeof **v);
+  if (p == NULL)
+    return -1;
+  *v = p;
+  p = &p[(*n)++];
+  va_start(ap, what_fmt);
+  vsnprintf(p->what, sizeof p->what, what_fmt, ap);
+  va_end(ap);
+  strlcpy(p->path, path, sizeof p->path);
+  p->dev = st.st_dev;
+  p->ino = st.st_ino;
+  return 0;
+}
+
+/* Every file the build reads that a path in the manifest names. */
+static int collect_inputs(const struct app *app, struct input **v, size_t *n) {
+  char p[PATH_MAX];
+  if (add_input(v, n, app->path, "the manifest") != 0)
+    return -1;
+  for (size_t i = 0; i < app->nfuncs; i++) {
+    const struct app_function *f = &app->funcs[i];
+    for (size_t k = 0; k < f->sources.n; k++) {
+      in_app_dir(p, app, f->sources.v[k]);
+      if (add_input(v, n, p, "a source of %s", f->name) != 0)
+        return -1;
+    }
+    for (size_t k = 0; k < f->link.n; k++) {
+      if (f->link.v[k][0] == '-')
+        continue;
+      in_app_dir(p, app, f->link.v[k]);
+      if (add_input(v, n, p, "a link input of %s", f->name) != 0)
+        return -1;
+    }
+  }
+  for (size_t k = 0; k < app->link.n; k++) {
+    if (app->link.v[k][0] == '-')
+      continue;
+    in_app_dir(p, app, app->link.v[k]);
+    if (add_input(v, n, p, "a link input of the app") != 0)
+      return -1;
+  }
+  return 0;
+}
+
+/* DIR: a directory, or nothing yet (made later). 1 if it must be made. */
+static int check_dir(const char *dir, int *make) {
+  struct stat st;
+  *make = 0;
+  if (lstat(dir, &st) != 0) {
+    if (errno != ENOENT)
+      return complain(EXIT_ERROR, "%s: %s", dir, strerror(errno));
+    *make = 1;
+    return 0;
+  }
+  if (S_ISLNK(st.st_mode)) {
+    if (stat(dir, &st) != 0)
+      return complain(EXIT_ERROR,
+                      "%s: a symbolic link to nothing, not a directory", dir);
+    if (!S_ISDIR(st.st_mode))
+      return complain(EXIT_ERROR, "%s: a symbolic link to %s, not a directory",
+                      dir, S_ISREG(st.st_mode) ? "a regular file"
+                                               : kind_of(st.st_mode));
+    return 0;
+  }
+  if (!S_ISDIR(st.st_mode))
+    return complain(EXIT_ERROR, "%s: is %s, not a directory", dir,
+                    S_ISREG(st.st_mode) ? "a regular file"
+                                        : kind_of(st.st_mode));
+  return 0;
+}
+
+/* mkdir -p dir. */
+static int make_dirs(const char *dir) {
+  char p[PATH_MAX];
+  if (strlcpy(p, dir, sizeof p) >= sizeof p) {
+    errno = ENAMETOOLONG;
+    return -1;
+  }
+  for (char *s = p + 1;; s++) {
+    if (*s != '/' && *s != '\0')
+      continue;
+    char c = *s;
+    *s = '\0';
+    if (mkdir(p, 0777) != 0 && errno != EEXIST)
+      return -1;
+    *s = c;
+    if (c == '\0')
+      return 0;
+  }
+}
+
+/* out: nothing, a regular file, or a symbolic link to one; no input. Its
+ * identity goes to *dev and *ino (0 when it does not exist). */
+static int check_output(const char *out, const struct input *in, size_t nin,
+                        dev_t *dev, ino_t *ino) {
+  struct stat st;
+  *dev = 0;
+  *ino = 0;
+  if (lstat(out, &st) != 0)
+    return errno == ENOENT ? 0 : complain(EXIT_ERROR, "%s: %s", out,
+                                          strerror(errno));
+  if (S_ISLNK(st.st_mode)) {
+    if (stat(out, &st) != 0)
+      return complain(EXIT_ERROR,
+                      "%s: a symbolic link to nothing; faas-app follows a "
+                      "link only to a regular file",
+                      out);
+    if (!S_ISREG(st.st_mode))
+      return complain(EXIT_ERROR,
+                      "%s: a symbolic link to %s, not a regular file; "
+                      "faas-app writes only regular files",
+                      out, kind_of(st.st_mode));
+  } else if (!S_ISREG(st.st_mode)) {
+    return complain(EXIT_ERROR,
+                    "%s: is %s, not a regular file; faas-app writes only "
+                    "regular files",
+                    out, kind_of(st.st_mode));
+  }
+  for (size_t k = 0; k < nin; k++)
+    if (in[k].dev == st.st_dev && in[k].ino == st.st_ino)
+      return complain(EXIT_ERROR,
+                      "%s: is %s (%s); faas-app never writes over its inputs",
+                      out, in[k].what, in[k].path);
+  *dev = st.st_dev;
+  *ino = st.st_ino;
+  return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Running faas-merge                                                        */
+
+/* faas-merge beside this program (an installed tree), else the
+ * repository's. */
+static void find_faas_merge(char out[PATH_MAX]) {
+  char self[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n > 0) {
+    self[n] = '\0';
+    char *slash = strrchr(self, '/');
+    if (slash != NULL) {
+      *slash = '\0';
+      snprintf(out, PATH_MAX, "%s/faas-merge", self);
+      if (access(out, X_OK) == 0)
+        return;
+    }
+  }
+  strlcpy(out, FAASFUSE_SOURCE_DIR "/scripts/faas-merge", PATH_MAX);
+}
+
+struct argv {
+  char **v;
+  size_t n;
+};
+
+static int push(struct argv *a, const char *s) {
+  char **p = reallocarray(a->v, a->n + 2, sizeof *p);
+  if (p == NULL)
+    return -1;
+  a->v = p;
+  if ((p[a->n] = strdup(s)) == NULL)
+    return -1;
+  p[++a->n] = NULL;
+  return 0;
+}
+
+static void argv_free(struct argv *a) {
+  for (size_t i = 0; i < a->n; i++)
+    free(a->v[i]);
+  free(a->v);
+}
+
+/* Runs argv in dir with stderr collected; returns its exit status (or 128 +
+ * the signal), and its stderr in *log. */
+static int run_in(const char *dir, char **argv, char **log, size_t *loglen) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0)
+    return -1;
+  pid_t pid = fork();
+  if (pid < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    return -1;
+  }
+  if (pid == 0) {
+    if (dup2(fds[1], STDERR_FILENO) < 0 || chdir(dir) != 0)
+      _exit(126);
+    execv(argv[0], argv);
+    fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
+    _exit(127);
+  }
+  close(fds[1]);
+  char *buf = NULL;
+  size_t len = 0, cap = 0;
+  for (;;) {
+    if (len == cap) {
+      char *p = realloc(buf, cap = cap ? cap * 2 : 4096);
+      if (p == NULL)
+        break;
+      buf = p;
+    }
+    ssize_t r = read(fds[0], buf + len, cap - len);
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r <= 0)
+      break;
+    len += (size_t)r;
+  }
+  close(fds[0]);
+  int st;
+  while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+    ;
+  *log = buf;
+  *loglen = buf != NULL ? len : 0;
+  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* Builds function f into out (an absolute path) with faas-merge. */
+static int build_one(const struct app *app, const struct app_function *f,
+                     const char *faas_merge, const char *llvm, bool verbose,
+                     const char *out) {
+  struct argv a = {0};
+  char entry[PATH_MAX * 4];
+  int rc = 0;
+
+  snprintf(entry, sizeof entry, "%s=", f->name);
+  for (size_t k = 0; k < f->sources.n; k++) {
+    if (k > 0)
+      strlcat(entry, ",", sizeof entry);
+    if (strlcat(entry, f->sources.v[k], sizeof entry) >= sizeof entry)
+      return complain(EXIT_ERROR, "%s: too many sources for one command line",
+                      f->name);
+  }
+  rc |= push(&a, faas_merge) | push(&a, "--llvm-version") | push(&a, llvm) |
+        push(&a, "-o") | push(&a, out) | push(&a, "--entry") |
+        push(&a, entry);
+  if (verbose)
+    rc |= push(&a, "-v");
+  for (size_t k = 0; k < app->cflags.n; k++)
+    rc |= push(&a, "--cflags") | push(&a, app->cflags.v[k]);
+  for (size_t k = 0; k < f->cflags.n; k++)
+    rc |= push(&a, "--cflags") | push(&a, f->cflags.v[k]);
+  for (size_t k = 0; k < f->link.n; k++)
+    rc |= push(&a, "--ldflags") | push(&a, f->link.v[k]);
+  for (size_t k = 0; k < app->link.n; k++)
+    rc |= push(&a, "--ldflags") | push(&a, app->link.v[k]);
+  if (rc != 0) {
+    argv_free(&a);
+    return complain(EXIT_ERROR, "out of memory");
+  }
+
+  char *log = NULL;
+  size_t len = 0;
+  int st = run_in(app->dir, a.v, &log, &len);
+  argv_free(&a);
+  if (st == 0) {
+    fwrite(log, 1, len, stderr);
+    free(log);
+    return 0;
+  }
+  /* faas-merge's last line says why; what came before it (warnings, -v's
+   * commands) stays as it was. */
+  while (len > 0 && log[len - 1] == '\n')
+    len--;
+  size_t start = len;
+  while (start > 0 && log[start - 1] != '\n')
+    start--;
+  fwrite(log, 1, start, stderr);
+  const char *why = log != NULL ? log + start : "";
+  size_t wlen = len - start;
+  if (wlen >= 12 && strncmp(why, "faas-merge: ", 12) == 0)
+    why += 12, wlen -= 12;
+  if (st < 0)
+    complain(EXIT_ERROR, "building %s: cannot run %s: %s", f->name, faas_merge,
+             strerror(errno));
+  else if (st > 128 && wlen == 0)
+    complain(EXIT_ERROR, "building %s: faas-merge died (%s)", f->name,
+             strsignal(st - 128));
+  else if (wlen == 0)
+    complain(EXIT_ERROR, "building %s: faas-merge exited with %d", f->name, st);
+  else
+    complain(EXIT_ERROR, "building %s: %.*s", f->name, (int)wlen, why);
+  free(log);
+  return EXIT_ERROR;
+}
+
+static int build(const struct app *app, const char *dir, const char *llvm,
+                 bool verbose) {
+  struct input *in = NULL;
+  size_t nin = 0;
+  char **outs = calloc(app->nfuncs, sizeof *outs);
+  dev_t *devs = calloc(app->nfuncs, sizeof *devs);
+  ino_t *inos = calloc(app->nfuncs, sizeof *inos);
+  char faas_merge[PATH_MAX], real[PATH_MAX];
+  int make_dir = 0, rc = 0;
+
+  if (outs == NULL || devs == NULL || inos == NULL ||
+      collect_inputs(app, &in, &nin) != 0) {
+    rc = complain(EXIT_ERROR, "out of memory");
+    goto out;
+  }
+  if ((rc = check_dir(dir, &make_dir)) != 0)
+    goto out;
+  for (size_t i = 0; i < app->nfuncs && rc == 0; i++) {
+    const struct app_function *f = &app->funcs[i];
+    if (strlen(f->name) + 3 > NAME_MAX) {
+      rc = complain(EXIT_ERROR,
+                    "%s: functions[%zu].name: too long for a library file "
+                    "name (NAME.so: a name of at most %d characters)",
+                    app->path, i, NAME_MAX - 3);
+      break;
+    }
+    if ((outs[i] = app_library_path(dir, f)) == NULL) {
+      rc = complain(EXIT_ERROR, "out of memory");
+      break;
+    }
+    if (make_dir)
+      continue;
+    if ((rc = check_output(outs[i], in, nin, &devs[i], &inos[i])) != 0)
+      break;
+    for (size_t j = 0; j < i && inos[i] != 0; j++)
+      if (devs[j] == devs[i] && inos[j] == inos[i]) {
+        rc = complain(EXIT_ERROR,
+                      "%s and %s: the same file (the libraries of %s and "
+                      "%s); give each its own",
+                      outs[j], outs[i], app->funcs[j].name, f->name);
+        break;
+      }
+  }
+  if (rc != 0)
+    goto out;
+  if (make_dir && make_dirs(dir) != 0) {
+    rc = complain(EXIT_ERROR, "%s: cannot make the directory: %s", dir,
+                  strerror(errno));
+    goto out;
+  }
+  if (realpath(dir, real) == NULL) {
+    rc = complain(EXIT_ERROR, "%s: %s", dir, strerror(errno));
+    goto out;
+  }
+  find_faas_merge(faas_merge);
+  for (size_t i = 0; i < app->nfuncs && rc == 0; i++) {
+    char abs_out[PATH_MAX + NAME_MAX + 2];
+    snprintf(abs_out, sizeof abs_out, "%s/%s.so", real, app->funcs[i].name);
+    rc = build_one(app, &app->funcs[i], faas_merge, llvm, verbose, abs_out);
+  }
+out:
+  for (size_t i = 0; outs != NULL && i < app->nfuncs; i++)
+    free(outs[i]);
+  free(outs);
+  free(devs);
+  free(inos);
+  free(in);
+  return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+
+int main(int argc, char **argv) {
+  const char *cmd = argc > 1 ? argv[1] : NULL;
+  const char *dir = NULL, *path = NULL, *llvm = FAASFUSE_LLVM;
+  bool verbose = false;
+  struct app app;
+  char err[1024];
+  int rc;
+
+  if (cmd != NULL && (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0)) {
+    fputs(USAGE, stdout);
+    return 0;
+  }
+  if (cmd == NULL)
+    return complain(EXIT_USAGE, "missing command: check or build (faas-app "
+                                "--help says more)");
+  if (strcmp(cmd, "check") != 0 && strcmp(cmd, "build") != 0)
+    return complain(EXIT_USAGE, "unknown command '%s' (check or build)", cmd);
+  bool is_build = strcmp(cmd, "build") == 0;
+  for (int i = 2; i < argc; i++) {
+    const char *a = argv[i];
+    if (is_build && (strcmp(a, "-o") == 0 || strcmp(a, "--llvm-version") == 0)) {
+      if (i + 1 == argc)
+        return complain(EXIT_USAGE, "option %s needs a value", a);
+      *(a[1] == 'o' ? &dir : &llvm) = argv[++i];
+    } else if (is_build && strcmp(a, "-v") == 0) {
+      verbose = true;
+    } else if (a[0] == '-' && a[1] != '\0') {
+      return complain(EXIT_USAGE, "unknown option '%s' for %s", a, cmd);
+    } else if (path != NULL) {
+      return complain(EXIT_USAGE, "unexpected argument '%s' after %s", a, path);
+    } else {
+      path = a;
+    }
+  }
+  if (path == NULL)
+    return complain(EXIT_USAGE, "missing APP.json, the manifest");
+  if (dir != NULL && dir[0] == '\0')
+    return complain(EXIT_USAGE, "-o needs a directory");
+  if (strspn(llvm, "0123456789") != strlen(llvm) || llvm[0] == '\0')
+    return complain(EXIT_USAGE, "bad --llvm-version '%s' (a major version "
+                                "such as 14, 19 or 22)",
+                    llvm);
+  if (app_load(&app, path, err, sizeof err) != 0) {
+    app_free(&app);
+    return complain(EXIT_USAGE, "%s", err);
+  }
+  rc = 0;
+  if (is_build) {
+    char *def = dir == NULL ? app_default_library_dir(&app) : NULL;
+    if (dir == NULL && def == NULL)
+      rc = complain(EXIT_ERROR, "out of memory");
+    else
+      rc = build(&app, dir != NULL ? dir : def, llvm, verbose);
+    free(def);
+  }
+  app_free(&app);
+  return rc;
+}
