@@ -54,6 +54,20 @@ int ff_read_callees(LLVMModuleRef M, struct ff_callee_tree *tree, char *err,
       LLVMGetMDNodeOperands(nodes[i], ops);
       name = LLVMGetMDString(ops[0], &len);
     }
+    if (name != NULL && len > 0 && len <= FAASFUSE_NAME_MAX && ops[2] == NULL) {
+      /* An LTO link moves no global that nothing refers to: a callee
+       * prepared by faasfuse-callee<> and compiled for LTO has no registry
+       * entry to keep its descriptor. */
+      ff_error(err, errlen,
+               "the LTO link dropped the descriptor of callee '%.*s' (nothing "
+               "referred to it): for LTO, prepare the callee's object with clang "
+               "-fpass-plugin and -mllvm -faasfuse-callee=%.*s, or (bitcode from "
+               "elsewhere, such as rustc's) FAASFUSE_CALLEE=%.*s opt "
+               "-passes='default<O2>', which register it",
+               (int)len, name, (int)len, name, (int)len, name);
+      rc = -1;
+      break;
+    }
     if (name == NULL || (ops[1] != NULL && LLVMIsAFunction(ops[1]) == NULL) ||
         ops[2] == NULL || LLVMIsAGlobalVariable(ops[2]) == NULL) {
       ff_error(err, errlen, "malformed !%s entry %u (was the module edited by hand?)",

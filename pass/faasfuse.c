@@ -89,7 +89,9 @@ static int fuse_module(LLVMModuleRef M, const struct faasfuse_options *opts,
   ff_warn_shared_workers(M, &sites, &callees, opts->entry_name, host);
   ff_rewrite_sites(M, &sites, &callees, !opts->no_dynamic, false, host);
   ff_promote_appends(M);
-  if (!lto)
+  if (lto)
+    ff_hide_fused(M);
+  else
     ff_internalize_fused(M);
   mark(M, FF_FUSED_MD);
   rc = 0;

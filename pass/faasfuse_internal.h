@@ -209,6 +209,9 @@ void ff_share_runtime_entry_points(LLVMModuleRef M);
 /* Gives every symbol faasfuse added internal linkage: the merged library
  * exports only what the caller exported. */
 void ff_internalize_fused(LLVMModuleRef M);
+/* LTO: the same symbols get hidden visibility instead (other objects of the
+ * link may refer to them); the library still exports only the faas_* ones. */
+void ff_hide_fused(LLVMModuleRef M);
 
 /* instrument_entry.c */
 int ff_instrument_entry(LLVMModuleRef M, const char *entry_name,

@@ -182,6 +182,20 @@ static bool is_faasfuse_symbol(LLVMValueRef G) {
   return strncmp(name, "__faasfuse_", 11) == 0 || strncmp(name, "__faasfuse.", 11) == 0;
 }
 
+/* LTO: what this module's fusion added stays linkable by the other objects
+ * of the link (a native object may refer to the runtime) but is not
+ * exported from the library: only the entry's faas_* functions are. */
+void ff_hide_fused(LLVMModuleRef M) {
+  for (LLVMValueRef F = LLVMGetFirstFunction(M); F; F = LLVMGetNextFunction(F))
+    if (!LLVMIsDeclaration(F) && is_faasfuse_symbol(F) &&
+        LLVMGetLinkage(F) != LLVMInternalLinkage && LLVMGetLinkage(F) != LLVMPrivateLinkage)
+      LLVMSetVisibility(F, LLVMHiddenVisibility);
+  for (LLVMValueRef G = LLVMGetFirstGlobal(M); G; G = LLVMGetNextGlobal(G))
+    if (!LLVMIsDeclaration(G) && is_faasfuse_symbol(G) &&
+        LLVMGetLinkage(G) != LLVMInternalLinkage && LLVMGetLinkage(G) != LLVMPrivateLinkage)
+      LLVMSetVisibility(G, LLVMHiddenVisibility);
+}
+
 void ff_internalize_fused(LLVMModuleRef M) {
   for (LLVMValueRef F = LLVMGetFirstFunction(M); F; F = LLVMGetNextFunction(F))
     if (!LLVMIsDeclaration(F) && is_faasfuse_symbol(F)) {

@@ -23,6 +23,7 @@ cd {tmp}
 {clang} -O1 -fPIC -I{include} -emit-llvm -c {examples}/bar.c -o bar.bc
 {clang} -O1 -fPIC -shared -I{include} {examples}/foo.c -o libfoo.so
 {opt} -load-pass-plugin={plugin} -passes='faasfuse-callee<Bar>' bar.bc -o bar.callee.bc
+{clang} -flto -c bar.callee.bc -o bar.callee.lto.o
 {opt} -load-pass-plugin={plugin} -passes='faasfuse<link=Bar:bar.bc>' foo.bc -o fused.bc
 mkdir -p dir.bc
 printf 'BC\\300\\336 this is not bitcode' > corrupt.bc
@@ -53,7 +54,8 @@ def slug(name):
 
 
 def applies(cond, version):
-    return cond == "*" or (cond.startswith("<") and version < int(cond[1:]))
+    return (cond == "*" or (cond.startswith("<") and version < int(cond[1:])) or
+            (cond.startswith(">=") and version >= int(cond[2:])))
 
 
 def fixtures(subs, stamp):
