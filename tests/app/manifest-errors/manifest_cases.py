@@ -7,6 +7,9 @@ own prefix), and nothing on stdout:
     faas-app check app.json         ->  faas-app: LINE
     faas-run --app app.json Front   ->  faas-run: LINE
 
+and faas-run-asan (faas-run under ASan+UBSan, leaks included) the same as
+faas-run, when it is built.
+
 lit runs each row as a test of its own (lit.local.cfg: ManifestCases,
 named app/manifest-errors/cases.tsv/<case>). By hand, from the build
 directory's bin/:
@@ -60,11 +63,13 @@ def run_row(row, bindir, tmp):
         with open(manifest, "w", encoding="utf-8") as fp:
             fp.write(text.replace("{A300}", "A" * 300))
     problems, report = [], []
-    for tool, args in (("faas-app", ["check", "app.json"]),
-                       ("faas-run", ["--app", "app.json", "Front"])):
+    runs = [("faas-app", ["check", "app.json"]), ("faas-run", ["--app", "app.json", "Front"])]
+    if os.path.exists(os.path.join(bindir, "faas-run-asan")):
+        runs.append(("faas-run-asan", ["--app", "app.json", "Front"]))
+    for tool, args in runs:
         r = subprocess.run([os.path.join(bindir, tool)] + args, cwd=tmp,
                            capture_output=True, text=True, errors="replace")
-        want = "%s: %s\n" % (tool, line)
+        want = "%s: %s\n" % (tool.replace("-asan", ""), line)
         if r.returncode != 2:
             problems.append("%s: exit %d, expected 2" % (tool, r.returncode))
         if r.stderr != want:
