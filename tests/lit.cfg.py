@@ -19,6 +19,8 @@
 #   %srcroot %objroot %examples %inputs
 #   %thrift-make  make in examples/thrift for the LLVM under test, into
 #                 %thrift-build (shared by the tests/thrift tests, under a lock)
+#   %rustc       a rustc built on the LLVM under test (feature "rust"; it is
+#                also $RUSTC for faas-merge)
 import os
 import re
 import shutil
