@@ -10,6 +10,7 @@
 #                tests/sanitizers/faas-run-asan, which re-runs tests/faas-run's
 #                error tests under ASan+UBSan)
 #   %faas-run-asan, %faas-run-tsan   the same under ASan+UBSan, under TSan (tests only)
+#   %faas-app    build/bin/faas-app (the application manifest: check, build)
 #   %prebuilt    libraries and bitcode many tests share, built once by CMake
 #                (tests/CMakeLists.txt lists them and their flags); in the
 #                faas-run-asan suite, the same libraries built with ASan+UBSan
@@ -72,7 +73,8 @@ llvm_config.add_tool_substitutions(
 llvm_config.add_tool_substitutions(
     [ToolSubst("%faas-run", os.path.join(bindir, getattr(config, "faasfuse_faas_run", "faas-run"))),
      ToolSubst("%faas-run-asan", os.path.join(bindir, "faas-run-asan")),
-     ToolSubst("%faas-run-tsan", os.path.join(bindir, "faas-run-tsan"))],
+     ToolSubst("%faas-run-tsan", os.path.join(bindir, "faas-run-tsan")),
+     ToolSubst("%faas-app", os.path.join(bindir, "faas-app"))],
     [bindir])
 # The rest are plain strings, substituted in the order given: no name below
 # is the beginning of another.

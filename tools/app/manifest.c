@@ -146,8 +146,8 @@ static int string_list(struct check *c, const char *field, json_t *v,
     const char *s = json_string_value(e);
     size_t len = json_string_length(e);
     if (kind == LIST_SOURCES) {
-      static const char *const exts[] = {".c",   ".cc", ".cpp", ".cxx",
-                                         ".C",   ".ll", ".bc"};
+      static const char *const exts[] = {".c", ".cc", ".cpp", ".cxx",
+                                         ".C", ".rs", ".ll", ".bc"};
       size_t k = 0;
       if (len == 0)
         return problem(c, elem, "expected a path, not an empty string");
@@ -158,8 +158,18 @@ static int string_list(struct check *c, const char *field, json_t *v,
       if (k == sizeof exts / sizeof *exts)
         return problem(c, elem,
                        "'%s': unknown source kind (expected .c, .cc, .cpp, "
-                       ".cxx, .C, .ll or .bc)",
+                       ".cxx, .C, .rs, .ll or .bc)",
                        shown(q, s, len));
+      /* A Rust function is one crate: its root is its only .rs source. */
+      if (len > 3 && strcmp(s + len - 3, ".rs") == 0)
+        for (size_t j = 0; j < out->n; j++) {
+          size_t lj = strlen(out->v[j]);
+          if (lj > 3 && strcmp(out->v[j] + lj - 3, ".rs") == 0)
+            return problem(c, elem,
+                           "'%s': a function has at most one .rs source (its "
+                           "crate root, also %s[%zu]; modules come in by mod)",
+                           shown(q, s, len), field, j);
+        }
       if (strchr(s, ',') != NULL)
         return problem(c, elem,
                        "'%s': a path with a comma cannot be built (the "
