@@ -23,8 +23,9 @@
 extern "C" {
 #endif
 
-/* Longest Nightcore function name faasfuse accepts. */
-#define FAASFUSE_NAME_MAX 255
+/* The function-name rule (FAASFUSE_NAME_MAX, faasfuse_judge_name), one
+ * definition for the pass, the tools and (its maximum) faas-merge. */
+#include "faasfuse/function_name.h"
 
 enum faasfuse_remark_kind {
   FAASFUSE_REMARK_PASSED, /* a call site fused (-pass-remarks=faasfuse) */

@@ -11,23 +11,21 @@
 
 int faasfuse_check_name(const char *name, size_t len, char *err, size_t errlen) {
   char q[96];
-  if (len == 0) {
+  switch (faasfuse_judge_name(name, len)) {
+  case FAASFUSE_NAME_OK:
+    return 0;
+  case FAASFUSE_NAME_EMPTY:
     ff_error(err, errlen, "empty function name (names match [0-9A-Za-z]+)");
     return -1;
-  }
-  if (len > FAASFUSE_NAME_MAX) {
+  case FAASFUSE_NAME_TOO_LONG:
     ff_error(err, errlen, "function name longer than %d characters", FAASFUSE_NAME_MAX);
     return -1;
+  case FAASFUSE_NAME_BAD_CHAR:
+    break;
   }
-  for (size_t i = 0; i < len; i++) {
-    char c = name[i];
-    if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))) {
-      ff_quote(q, sizeof q, name, len);
-      ff_error(err, errlen, "bad function name '%s' (names match [0-9A-Za-z]+)", q);
-      return -1;
-    }
-  }
-  return 0;
+  ff_quote(q, sizeof q, name, len);
+  ff_error(err, errlen, "bad function name '%s' (names match [0-9A-Za-z]+)", q);
+  return -1;
 }
 
 const char *const ff_abi_names[FF_NABI] = {
