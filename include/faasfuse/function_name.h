@@ -12,6 +12,8 @@
 #include <stddef.h>
 
 #define FAASFUSE_NAME_MAX 255
+/* The characters of a name, as a bracket expression (faas-merge reads it). */
+#define FAASFUSE_NAME_CLASS "[0-9A-Za-z]"
 
 enum faasfuse_name_verdict {
   FAASFUSE_NAME_OK,
