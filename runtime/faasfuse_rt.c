@@ -61,8 +61,10 @@ enum { RT_INIT_NONE = 0, RT_INIT_OK = 1, RT_INIT_FAILED = 2 };
  * size (a spare buffer of a larger output) is handed over in a copy of its
  * size: the caller may hold it long, the worker keeps the large buffer. */
 #define RT_SHRINK_MIN ((size_t)256)
-/* A copy of the input larger than this is not kept for the next call. */
-#define RT_KEEP_INPUT ((size_t)16384)
+/* A callee worker keeps the copy of its input for its next call, as the
+ * root keeps outputs, unless it is larger than this: a large input copied
+ * anew on every call would fault its pages in every time. */
+#define RT_KEEP_INPUT ((size_t)4 << 20)
 
 /* ---------------------------------------------------------------------- */
 /* Contexts                                                                */
