@@ -46,6 +46,48 @@ static void free_seen(struct seen_set *set) {
   }
 }
 
+/* The sites of each function, so that a walk reads only its functions'. */
+struct fn_sites {
+  RB_ENTRY(fn_sites) link;
+  LLVMValueRef fn;
+  struct ff_site **v;
+  size_t n, cap;
+};
+RB_HEAD(fn_sites_map, fn_sites);
+int ff_fn_sites_cmp(struct fn_sites *a, struct fn_sites *b);
+int ff_fn_sites_cmp(struct fn_sites *a, struct fn_sites *b) {
+  return a->fn < b->fn ? -1 : a->fn > b->fn;
+}
+RB_PROTOTYPE(fn_sites_map, fn_sites, link, ff_fn_sites_cmp)
+RB_GENERATE(fn_sites_map, fn_sites, link, ff_fn_sites_cmp)
+
+static void index_sites(struct fn_sites_map *map, struct ff_site_list *sites) {
+  struct ff_site *site;
+  TAILQ_FOREACH(site, sites, link) {
+    struct fn_sites key, *e;
+    key.fn = LLVMGetBasicBlockParent(LLVMGetInstructionParent(site->inst));
+    if ((e = RB_FIND(fn_sites_map, map, &key)) == NULL) {
+      e = ff_xcalloc(1, sizeof *e);
+      e->fn = key.fn;
+      RB_INSERT(fn_sites_map, map, e);
+    }
+    if (e->n == e->cap) {
+      e->cap = e->cap ? e->cap * 2 : 4;
+      e->v = ff_xreallocarray(e->v, e->cap, sizeof *e->v);
+    }
+    e->v[e->n++] = site;
+  }
+}
+
+static void free_index(struct fn_sites_map *map) {
+  struct fn_sites *e, *next;
+  RB_FOREACH_SAFE(e, fn_sites_map, map, next) {
+    RB_REMOVE(fn_sites_map, map, e);
+    free(e->v);
+    free(e);
+  }
+}
+
 /* The merged functions, in an array the graph indexes. */
 struct node {
   struct ff_callee *c;
@@ -60,15 +102,30 @@ static LLVMValueRef abi_fn(LLVMModuleRef M, const struct ff_callee *c,
   return ff_function_of(ff_abi_definition(M, sym));
 }
 
+/* nodes[] is in the callee tree's order (strcmp of the names): a binary
+ * search for the len bytes at name. */
 static long node_of(const struct node *nodes, size_t n, const char *name, size_t len) {
-  for (size_t i = 0; i < n; i++)
-    if (strlen(nodes[i].c->name) == len && memcmp(nodes[i].c->name, name, len) == 0)
-      return (long)i;
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    const char *m = nodes[mid].c->name;
+    int c = strncmp(name, m, len);
+    if (c == 0 && m[len] != '\0')
+      c = -1; /* name is a proper prefix of m */
+    if (c == 0 && memchr(name, '\0', len) == NULL)
+      return (long)mid;
+    if (c == 0)
+      return -1;
+    if (c < 0)
+      hi = mid;
+    else
+      lo = mid + 1;
+  }
   return -1;
 }
 
 /* Marks in row[] every merged function a site reachable from F may call. */
-static void walk(LLVMValueRef F, struct seen_set *set, struct ff_site_list *sites,
+static void walk(LLVMValueRef F, struct seen_set *set, struct fn_sites_map *index,
                  const struct node *nodes, size_t n, bool *row) {
   struct seen *s = ff_xmalloc(sizeof *s);
   s->fn = F;
@@ -76,10 +133,11 @@ static void walk(LLVMValueRef F, struct seen_set *set, struct ff_site_list *site
     free(s);
     return;
   }
-  struct ff_site *site;
-  TAILQ_FOREACH(site, sites, link) {
-    if (LLVMGetBasicBlockParent(LLVMGetInstructionParent(site->inst)) != F)
-      continue;
+  struct fn_sites key, *own;
+  key.fn = F;
+  own = RB_FIND(fn_sites_map, index, &key);
+  for (size_t k0 = 0; own != NULL && k0 < own->n; k0++) {
+    const struct ff_site *site = own->v[k0];
     if (site->kind == FF_NAME_DYNAMIC) {
       for (size_t i = 0; i < n; i++)
         row[i] = true;
@@ -97,7 +155,7 @@ static void walk(LLVMValueRef F, struct seen_set *set, struct ff_site_list *site
         continue;
       LLVMValueRef callee = ff_function_of(LLVMGetCalledValue(I));
       if (callee != NULL && !LLVMIsDeclaration(callee))
-        walk(callee, set, sites, nodes, n, row);
+        walk(callee, set, index, nodes, n, row);
     }
 }
 
@@ -138,6 +196,57 @@ static LLVMValueRef worker_store(LLVMValueRef create) {
   return NULL;
 }
 
+/* Which nodes are on a cycle of the graph adj (n x n): Tarjan's strongly
+ * connected components, O(n^2) on the matrix; a node is on a cycle when its
+ * component has two nodes or more, or it reaches itself. */
+struct tarjan {
+  const bool *adj;
+  size_t n, next;
+  size_t *index, *low, *stack, depth;
+  bool *on_stack, *cyclic;
+};
+
+static void strongconnect(struct tarjan *t, size_t v) {
+  t->index[v] = t->low[v] = ++t->next;
+  t->stack[t->depth++] = v;
+  t->on_stack[v] = true;
+  for (size_t w = 0; w < t->n; w++) {
+    if (!t->adj[v * t->n + w])
+      continue;
+    if (t->index[w] == 0) {
+      strongconnect(t, w);
+      if (t->low[w] < t->low[v])
+        t->low[v] = t->low[w];
+    } else if (t->on_stack[w] && t->index[w] < t->low[v]) {
+      t->low[v] = t->index[w];
+    }
+  }
+  if (t->low[v] != t->index[v])
+    return;
+  size_t first = t->depth;
+  do
+    t->on_stack[t->stack[--first]] = false;
+  while (t->stack[first] != v);
+  bool cycle = t->depth - first > 1 || t->adj[v * t->n + v];
+  for (size_t i = first; i < t->depth; i++)
+    t->cyclic[t->stack[i]] = cycle;
+  t->depth = first;
+}
+
+static bool *on_cycles(const bool *adj, size_t n) {
+  struct tarjan t = {adj, n, 0, ff_xcalloc(n, sizeof(size_t)), ff_xcalloc(n, sizeof(size_t)),
+                     ff_xcalloc(n, sizeof(size_t)), 0, ff_xcalloc(n, sizeof(bool)),
+                     ff_xcalloc(n, sizeof(bool))};
+  for (size_t v = 0; v < n; v++)
+    if (t.index[v] == 0)
+      strongconnect(&t, v);
+  free(t.index);
+  free(t.low);
+  free(t.stack);
+  free(t.on_stack);
+  return t.cyclic;
+}
+
 void ff_warn_shared_workers(LLVMModuleRef M, struct ff_site_list *sites,
                             struct ff_callee_tree *callees, const char *entry_name,
                             const struct faasfuse_host *host) {
@@ -148,7 +257,7 @@ void ff_warn_shared_workers(LLVMModuleRef M, struct ff_site_list *sites,
   if (n == 0)
     return;
   struct node *nodes = ff_xcalloc(n, sizeof *nodes);
-  bool *reach = ff_xcalloc(n * n, sizeof *reach);
+  bool *reach = ff_xcalloc(n * n, sizeof *reach); /* reach[i * n + j]: i may call j */
   n = 0;
   RB_FOREACH(c, ff_callee_tree, callees) {
     nodes[n].c = c;
@@ -156,20 +265,19 @@ void ff_warn_shared_workers(LLVMModuleRef M, struct ff_site_list *sites,
     nodes[n].create = abi_fn(M, c, entry_name, FF_CREATE);
     n++;
   }
+  struct fn_sites_map index = RB_INITIALIZER(&index);
+  index_sites(&index, sites);
   for (size_t i = 0; i < n; i++) {
     struct seen_set set = RB_INITIALIZER(&set);
     if (nodes[i].call != NULL)
-      walk(nodes[i].call, &set, sites, nodes, n, reach + i * n);
+      walk(nodes[i].call, &set, &index, nodes, n, reach + i * n);
     free_seen(&set);
   }
-  /* Transitive closure: who can be running while who is called. */
-  for (size_t k = 0; k < n; k++)
-    for (size_t i = 0; i < n; i++)
-      if (reach[i * n + k])
-        for (size_t j = 0; j < n; j++)
-          reach[i * n + j] = reach[i * n + j] || reach[k * n + j];
+  free_index(&index);
+  /* On a cycle: a function that can be running while it is called. */
+  bool *cyclic = on_cycles(reach, n);
   for (size_t i = 0; i < n; i++) {
-    if (!reach[i * n + i] || nodes[i].create == NULL)
+    if (!cyclic[i] || nodes[i].create == NULL)
       continue;
     LLVMValueRef st = worker_store(nodes[i].create);
     if (st == NULL)
@@ -183,6 +291,7 @@ void ff_warn_shared_workers(LLVMModuleRef M, struct ff_site_list *sites,
               "worker a process of its own; keep it in the worker handle",
               nodes[i].c->name, (int)len, g);
   }
+  free(cyclic);
   free(nodes);
   free(reach);
 }
