@@ -540,11 +540,11 @@ int __faasfuse_call(struct faasfuse_callee *callee, void *caller_context,
     w->cap = 0;
   }
   if (RT_UNLIKELY(rt_owned_add(&caller->owned, out, cap) != 0)) {
-    if (w->buf == NULL) { /* back to the worker, for its next call */
+    if (small != NULL) {
+      free(small);
+    } else { /* back to the worker, for its next call */
       w->buf = out;
       w->cap = cap;
-    } else {
-      free(out);
     }
     return -1;
   }
