@@ -89,10 +89,7 @@ static int fuse_module(LLVMModuleRef M, const struct faasfuse_options *opts,
   ff_warn_shared_workers(M, &sites, &callees, opts->entry_name, host);
   ff_rewrite_sites(M, &sites, &callees, !opts->no_dynamic, false, host);
   ff_promote_appends(M);
-  if (lto)
-    ff_hide_fused(M);
-  else
-    ff_internalize_fused(M);
+  ff_seal_fused(M, lto);
   mark(M, FF_FUSED_MD);
   rc = 0;
 out:

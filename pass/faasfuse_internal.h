@@ -206,12 +206,10 @@ int ff_link_callees(LLVMModuleRef M, const struct faasfuse_options *opts,
 int ff_link_runtime(LLVMModuleRef M, bool shared, char *err, size_t errlen);
 bool ff_has_runtime(LLVMModuleRef M);
 void ff_share_runtime_entry_points(LLVMModuleRef M);
-/* Gives every symbol faasfuse added internal linkage: the merged library
- * exports only what the caller exported. */
-void ff_internalize_fused(LLVMModuleRef M);
-/* LTO: the same symbols get hidden visibility instead (other objects of the
- * link may refer to them); the library still exports only the faas_* ones. */
-void ff_hide_fused(LLVMModuleRef M);
+/* Keeps every symbol faasfuse added out of the library's exports, so that
+ * it exports only what the caller exported: internal linkage, or with lto
+ * hidden visibility (other objects of the link may refer to them). */
+void ff_seal_fused(LLVMModuleRef M, bool lto);
 
 /* instrument_entry.c */
 int ff_instrument_entry(LLVMModuleRef M, const char *entry_name,

@@ -182,30 +182,22 @@ static bool is_faasfuse_symbol(LLVMValueRef G) {
   return strncmp(name, "__faasfuse_", 11) == 0 || strncmp(name, "__faasfuse.", 11) == 0;
 }
 
-/* LTO: what this module's fusion added stays linkable by the other objects
- * of the link (a native object may refer to the runtime) but is not
- * exported from the library: only the entry's faas_* functions are. */
-void ff_hide_fused(LLVMModuleRef M) {
-  for (LLVMValueRef F = LLVMGetFirstFunction(M); F; F = LLVMGetNextFunction(F))
-    if (!LLVMIsDeclaration(F) && is_faasfuse_symbol(F) &&
-        LLVMGetLinkage(F) != LLVMInternalLinkage && LLVMGetLinkage(F) != LLVMPrivateLinkage)
-      LLVMSetVisibility(F, LLVMHiddenVisibility);
-  for (LLVMValueRef G = LLVMGetFirstGlobal(M); G; G = LLVMGetNextGlobal(G))
-    if (!LLVMIsDeclaration(G) && is_faasfuse_symbol(G) &&
-        LLVMGetLinkage(G) != LLVMInternalLinkage && LLVMGetLinkage(G) != LLVMPrivateLinkage)
-      LLVMSetVisibility(G, LLVMHiddenVisibility);
+/* One symbol faasfuse added (private ones are local already). */
+static void seal(LLVMValueRef G, bool lto) {
+  LLVMLinkage l = LLVMGetLinkage(G);
+  if (LLVMIsDeclaration(G) || !is_faasfuse_symbol(G) || l == LLVMPrivateLinkage)
+    return;
+  if (!lto) {
+    LLVMSetLinkage(G, LLVMInternalLinkage);
+    LLVMSetVisibility(G, LLVMDefaultVisibility);
+  } else if (l != LLVMInternalLinkage) {
+    LLVMSetVisibility(G, LLVMHiddenVisibility);
+  }
 }
 
-void ff_internalize_fused(LLVMModuleRef M) {
+void ff_seal_fused(LLVMModuleRef M, bool lto) {
   for (LLVMValueRef F = LLVMGetFirstFunction(M); F; F = LLVMGetNextFunction(F))
-    if (!LLVMIsDeclaration(F) && is_faasfuse_symbol(F)) {
-      LLVMSetLinkage(F, LLVMInternalLinkage);
-      LLVMSetVisibility(F, LLVMDefaultVisibility);
-    }
+    seal(F, lto);
   for (LLVMValueRef G = LLVMGetFirstGlobal(M); G; G = LLVMGetNextGlobal(G))
-    if (!LLVMIsDeclaration(G) && is_faasfuse_symbol(G) &&
-        LLVMGetLinkage(G) != LLVMPrivateLinkage) {
-      LLVMSetLinkage(G, LLVMInternalLinkage);
-      LLVMSetVisibility(G, LLVMDefaultVisibility);
-    }
+    seal(G, lto);
 }

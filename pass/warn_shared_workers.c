@@ -102,31 +102,23 @@ static LLVMValueRef abi_fn(LLVMModuleRef M, const struct ff_callee *c,
   return ff_function_of(ff_abi_definition(M, sym));
 }
 
-/* nodes[] is in the callee tree's order (strcmp of the names): a binary
- * search for the len bytes at name. */
-static long node_of(const struct node *nodes, size_t n, const char *name, size_t len) {
-  size_t lo = 0, hi = n;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    const char *m = nodes[mid].c->name;
-    int c = strncmp(name, m, len);
-    if (c == 0 && m[len] != '\0')
-      c = -1; /* name is a proper prefix of m */
-    if (c == 0 && memchr(name, '\0', len) == NULL)
-      return (long)mid;
-    if (c == 0)
-      return -1;
-    if (c < 0)
-      hi = mid;
-    else
-      lo = mid + 1;
-  }
-  return -1;
+static int node_name_cmp(const void *key, const void *elem) {
+  return strcmp(key, ((const struct node *)elem)->c->name);
+}
+
+/* The index in nodes[] (the callee tree's order, by strcmp of the names) of
+ * the merged function called name, or -1. */
+static long node_of(struct ff_callee_tree *callees, const struct node *nodes, size_t n,
+                    const char *name, size_t len) {
+  const struct ff_callee *c = ff_lookup_callee(callees, name, len);
+  const struct node *hit = c ? bsearch(c->name, nodes, n, sizeof *nodes, node_name_cmp) : NULL;
+  return hit ? hit - nodes : -1;
 }
 
 /* Marks in row[] every merged function a site reachable from F may call. */
 static void walk(LLVMValueRef F, struct seen_set *set, struct fn_sites_map *index,
-                 const struct node *nodes, size_t n, bool *row) {
+                 struct ff_callee_tree *callees, const struct node *nodes, size_t n,
+                 bool *row) {
   struct seen *s = ff_xmalloc(sizeof *s);
   s->fn = F;
   if (RB_INSERT(seen_set, set, s) != NULL) {
@@ -144,7 +136,7 @@ static void walk(LLVMValueRef F, struct seen_set *set, struct fn_sites_map *inde
       continue;
     }
     for (size_t k = 0; k < site->nnames; k++) {
-      long i = node_of(nodes, n, site->names[k].name, site->names[k].len);
+      long i = node_of(callees, nodes, n, site->names[k].name, site->names[k].len);
       if (i >= 0)
         row[i] = true;
     }
@@ -155,7 +147,7 @@ static void walk(LLVMValueRef F, struct seen_set *set, struct fn_sites_map *inde
         continue;
       LLVMValueRef callee = ff_function_of(LLVMGetCalledValue(I));
       if (callee != NULL && !LLVMIsDeclaration(callee))
-        walk(callee, set, index, nodes, n, row);
+        walk(callee, set, index, callees, nodes, n, row);
     }
 }
 
@@ -270,7 +262,7 @@ void ff_warn_shared_workers(LLVMModuleRef M, struct ff_site_list *sites,
   for (size_t i = 0; i < n; i++) {
     struct seen_set set = RB_INITIALIZER(&set);
     if (nodes[i].call != NULL)
-      walk(nodes[i].call, &set, &index, nodes, n, reach + i * n);
+      walk(nodes[i].call, &set, &index, callees, nodes, n, reach + i * n);
     free_seen(&set);
   }
   free_index(&index);
