@@ -23,7 +23,6 @@
 #   %rustc       a rustc built on the LLVM under test (feature "rust"; it is
 #                also $RUSTC for faas-merge)
 import os
-import re
 import shutil
 import subprocess
 
@@ -142,23 +141,17 @@ for other in reversed(llvm_layout("supported").split()):
 
 if shutil.which("valgrind"):
     config.available_features.add("valgrind")
-# Rust functions (examples/rust, tests/rust): a rustc whose LLVM is the one
-# under test ($RUSTC, else Debian's /usr/bin/rustc, else rustc on PATH);
-# Debian 12's rustc-web is built on LLVM 22, so on 14 and 19 the tests that
-# need it are unsupported (they REQUIRE rust). faas-merge gets the same rustc.
-rustc = os.environ.get("RUSTC") or ("/usr/bin/rustc" if os.path.exists("/usr/bin/rustc")
-                                    else shutil.which("rustc"))
-if rustc:
-    try:
-        out = subprocess.run([rustc, "--version", "--verbose"], capture_output=True,
-                             text=True, timeout=60).stdout
-    except (OSError, subprocess.SubprocessError):
-        out = ""
-    m = re.search(r"^LLVM version: (\d+)", out, re.M)
-    if m and m.group(1) == v:
-        config.available_features.add("rust")
-        sub("%rustc", rustc)
-        config.environment["RUSTC"] = rustc
+# Rust functions (examples/rust, tests/rust): a rustc built on the LLVM
+# under test (scripts/llvm-layout rustc); Debian 12's rustc-web is built on
+# LLVM 22, so on 14 and 19 the tests that need it are unsupported (they
+# REQUIRE rust). faas-merge gets the same rustc.
+found = subprocess.run([os.path.join(config.faasfuse_src_root, "scripts", "llvm-layout"), "rustc", v],
+                       capture_output=True, text=True)
+if found.returncode == 0:
+    rustc = found.stdout.strip()
+    config.available_features.add("rust")
+    sub("%rustc", rustc)
+    config.environment["RUSTC"] = rustc
 # examples/thrift: Debian's thrift-compiler and libthrift-dev.
 if shutil.which("thrift") and os.path.exists("/usr/include/thrift/Thrift.h"):
     config.available_features.add("thrift")
