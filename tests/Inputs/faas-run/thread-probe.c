@@ -52,9 +52,15 @@ int faas_func_call(void *handle, const char *input, size_t len) {
   char path[64];
   struct stat st;
   snprintf(path, sizeof path, "/proc/self/task/%d", (int)w->creator);
+  /* A joined thread's task leaves /proc shortly after pthread_join returns
+   * (the kernel clears its tid first, then reaps it): a creator that has
+   * exited is gone within a second. */
+  int gone = 0;
+  for (int tries = 0; tries < 1000 && !gone && gettid() != w->creator; tries++)
+    if (!(gone = stat(path, &st) != 0))
+      usleep(1000);
   n += snprintf(line + n, sizeof line - (size_t)n,
-                ": other thread %d, creator gone %d", gettid() != w->creator,
-                stat(path, &st) != 0);
+                ": other thread %d, creator gone %d", gettid() != w->creator, gone);
 #endif
 #ifdef WORKERS
   n += snprintf(line + n, sizeof line - (size_t)n, ": workers made %d",
