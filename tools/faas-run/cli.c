@@ -13,7 +13,9 @@
  * functions are those of an application manifest (tools/app/manifest.c),
  * each loaded from DIR/NAME.so (DIR: --lib-dir, default lib/ beside the
  * manifest; faas-app build writes them there), and ENTRY must be public
- * unless --internal. --requests runs every line of a file as a request, in
+ * unless --internal. A DIR that holds a func_config.json is a deployment
+ * (faas-app deploy writes one): only the functions it lists are loaded, as
+ * Nightcore runs only those. --requests runs every line of a file as a request, in
  * order, and writes each output followed by a newline. The only file it
  * writes is --profile's (profile.c). How functions are called is host.c's;
  * --ipc, every worker in a process of its own, is ipc.c's.
@@ -43,6 +45,7 @@
 
 #include "faas_run.h"
 #include "faasfuse/function_name.h"
+#include "func_config.h"
 #include "manifest.h"
 
 #define USAGE                                                                  \
@@ -62,7 +65,9 @@
   "from\n"                                                                     \
   "                      DIR/NAME.so (faas-app build APP.json writes them)\n"  \
   "  --lib-dir DIR       with --app: where the libraries are (default: lib/\n" \
-  "                      in the manifest's directory)\n"                      \
+  "                      in the manifest's directory); a DIR with a\n"        \
+  "                      func_config.json is a deployment: only the\n"        \
+  "                      functions it lists run\n"                             \
   "  --internal          with --app: ENTRY may be a function that is not "     \
   "public\n"                                                                   \
   "  --ipc               every worker in its own process, as in Nightcore\n"   \
@@ -184,12 +189,37 @@ static int read_requests(const char *path) {
   return 0;
 }
 
+/* The function of the app called name is not deployed: --app runs a
+ * deployment that does not list it. */
+bool app_function_not_deployed(const char *name) {
+  for (size_t i = 0; name != NULL && i < opt.nundeployed; i++)
+    if (strcmp(opt.undeployed[i], name) == 0)
+      return true;
+  return false;
+}
+
+/* A deployment (written by faas-app deploy) is a directory that holds a
+ * func_config.json: *yes says whether func_config is there. 0, or the exit
+ * status of an error. */
+static int is_deployment(const char *func_config, bool *yes) {
+  struct stat st;
+  *yes = lstat(func_config, &st) == 0;
+  if (*yes || errno == ENOENT || errno == ENOTDIR)
+    return 0;
+  return complain("%s: %s", func_config, strerror(errno));
+}
+
 /* --app: the manifest's functions become the --func list, each loaded from
- * DIR/NAME.so. entry must be one of them, and public unless --internal. */
+ * DIR/NAME.so. When DIR is a deployment, they are the functions its
+ * func_config.json lists, and no others: as in Nightcore, an invoke of a
+ * function of the app it leaves out fails as one of an unknown name. entry
+ * must be one of them, and public unless --internal. */
 static int add_app(const char *lib_dir, bool internal, const char *entry) {
   struct app app;
+  struct func_config fc = {0};
   char err[1024];
   char *def = NULL;
+  bool deployment = false;
   int rc = 0;
 
   if (app_load(&app, opt.app_path, err, sizeof err) != 0) {
@@ -198,19 +228,46 @@ static int add_app(const char *lib_dir, bool internal, const char *entry) {
   }
   if (lib_dir == NULL && (lib_dir = def = app_default_library_dir(&app)) == NULL)
     rc = complain("out of memory");
-  free(funcs);
+  if (rc == 0 && (opt.func_config = func_config_path(lib_dir)) == NULL)
+    rc = complain("out of memory");
+  if (rc == 0)
+    rc = is_deployment(opt.func_config, &deployment);
+  if (!deployment) {
+    free(opt.func_config); /* not an input of this run */
+    opt.func_config = NULL;
+  } else if (func_config_load(&fc, opt.func_config, err, sizeof err) != 0 ||
+             func_config_match_app(&fc, &app, err, sizeof err) != 0) {
+    rc = complain("%s", err);
+  } else if ((opt.deployment = strdup(lib_dir)) == NULL ||
+             (opt.undeployed = calloc(app.nfuncs, sizeof *opt.undeployed)) ==
+                 NULL) {
+    rc = complain("out of memory");
+  }
+  free(funcs); /* main frees it again */
+  funcs = NULL;
   if (rc == 0 && (funcs = calloc(app.nfuncs, sizeof *funcs)) == NULL)
     rc = complain("out of memory");
   for (size_t i = 0; rc == 0 && i < app.nfuncs; i++) {
+    const char *name = app.funcs[i].name;
+    if (deployment && func_config_find(&fc, name) == NULL) {
+      if ((opt.undeployed[opt.nundeployed++] = strdup(name)) == NULL)
+        rc = complain("out of memory");
+      continue;
+    }
     struct func *f = &funcs[nfuncs++];
     struct stat st;
-    f->name = strdup(app.funcs[i].name);
+    f->name = strdup(name);
     f->path = app_library_path(lib_dir, &app.funcs[i]);
     if (f->name == NULL || f->path == NULL ||
         asprintf(&f->spec, "%s=%s", f->name, f->path) < 0) {
       f->spec = NULL;
       rc = complain("out of memory");
-    } else if (stat(f->path, &st) != 0 && errno == ENOENT) {
+    } else if (stat(f->path, &st) == 0 || errno != ENOENT) {
+      continue; /* there, or dlopen says why not */
+    } else if (deployment) {
+      rc = complain("%s: no library for %s, which %s lists", f->path,
+                    f->name, opt.func_config);
+    } else {
       rc = complain("%s: no library for %s (faas-app build%s%s %s builds "
                     "every function of the app)",
                     f->path, f->name, def == NULL ? " -o " : "",
@@ -222,10 +279,15 @@ static int add_app(const char *lib_dir, bool internal, const char *entry) {
     rc = complain("unknown entry function '%s' (%s has no function of that "
                   "name)",
                   entry, opt.app_path);
+  else if (rc == 0 && e != NULL && app_function_not_deployed(entry))
+    rc = complain("%s is not deployed in %s (it was merged into other "
+                  "functions' libraries)",
+                  entry, lib_dir);
   else if (rc == 0 && e != NULL && !e->is_public && !internal)
     rc = complain("%s is not public in %s (--internal calls it all the same)",
                   entry, opt.app_path);
   free(def);
+  func_config_free(&fc);
   app_free(&app);
   return rc;
 }
@@ -541,6 +603,11 @@ int main(int argc, char **argv) {
     free(funcs[i].spec);
   }
   free(funcs);
+  for (size_t i = 0; i < opt.nundeployed; i++)
+    free(opt.undeployed[i]);
+  free(opt.undeployed);
+  free(opt.deployment);
+  free(opt.func_config);
   free(opt.reqs);
   buf_free(&opt.input_file);
   buf_free(&opt.requests_file);

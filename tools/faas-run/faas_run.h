@@ -10,7 +10,8 @@
  *  - profile.c: --profile: the calls, failures and bytes per edge, and the
  *            JSON file they go to.
  * --app takes the functions from an application manifest
- * (tools/app/manifest.c).
+ * (tools/app/manifest.c), or from a deployment's func_config.json
+ * (tools/app/func_config.c).
  */
 #ifndef FAAS_RUN_H
 #define FAAS_RUN_H
@@ -98,6 +99,10 @@ struct options {
   bool requests;        /* --requests: each output ends with a newline */
   struct buf requests_file;
   const char *app_path; /* --app: the manifest */
+  char *deployment;     /* --app on a deployment: its directory, else NULL */
+  char *func_config;    /* ... and its func_config.json */
+  char **undeployed;    /* ... and the functions of the app it leaves out */
+  size_t nundeployed;
   bool profile_misses;  /* hidden, of an --ipc worker process: report the
                            invokes it fails on its own (ipc.c) */
   const char *profile;  /* --profile FILE */
@@ -112,6 +117,10 @@ extern struct options opt;
 
 /* Prints one error line on stderr; returns EXIT_USAGE. */
 int complain(const char *fmt, ...);
+
+/* --app on a deployment: name is a function of the app that the deployment
+ * does not run (cli.c). */
+bool app_function_not_deployed(const char *name);
 
 /* ------------------------------------------------------------------------ */
 /* Workers and sessions (host.c)                                             */

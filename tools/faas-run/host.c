@@ -500,7 +500,11 @@ void *session_run(void *arg) {
     char which[48] = "";
     if (opt.requests)
       snprintf(which, sizeof which, " on request %zu", s->request + 1);
-    if (rc < 0 && s->unknown[0] != '\0' && opt.app_path != NULL)
+    if (rc < 0 && app_function_not_deployed(s->unknown))
+      fail(s, EXIT_FAILED, "%s failed%s: it invoked '%s', which is not "
+           "deployed in %s", opt.entry->name, which, s->unknown,
+           opt.deployment);
+    else if (rc < 0 && s->unknown[0] != '\0' && opt.app_path != NULL)
       fail(s, EXIT_FAILED, "%s failed%s: it invoked '%s', which is not a "
            "function of %s", opt.entry->name, which, s->unknown, opt.app_path);
     else if (rc < 0 && s->unknown[0] != '\0')

@@ -172,6 +172,8 @@ int profile_check_path(const char *input_file, const char *requests_file) {
     const char *what = NULL;
     if (opt.app_path != NULL && same_file(&st, opt.app_path))
       what = "the manifest";
+    else if (same_file(&st, opt.func_config))
+      what = "the deployment's func_config.json";
     else if (same_file(&st, input_file))
       what = "the input file";
     else if (same_file(&st, requests_file))
