@@ -8,16 +8,19 @@
  * nothing when it is right. build builds every function of the manifest on
  * its own, unmerged, with the driver (faas-merge --entry NAME=SOURCES, its
  * cflags and link inputs), into DIR/NAME.so: the libraries faas-run --app
- * loads. DIR defaults to lib/ in the manifest's directory and is made
- * (with its parents) if missing; the driver runs in the manifest's directory, so that relative
- * paths in the manifest (sources, flags, link inputs) are relative to it.
+ * loads; beside each, DIR/NAME.callgraph.json, the function's call graph
+ * (faas-merge --callgraph), so that a planner reads the calls of every
+ * function without compiling anything. DIR defaults to lib/ in the
+ * manifest's directory and is made (with its parents) if missing; the
+ * driver runs in the manifest's directory, so that relative paths in the
+ * manifest (sources, flags, link inputs) are relative to it.
  *
  * faas-app may run as root, so before it builds anything it checks every
  * output as faas-merge does: DIR must be a directory, and each DIR/NAME.so
- * that exists a regular file (a symbolic link to one is followed), never
- * the manifest or an input of any function of the app (by any name), and
- * no two the same file. faas-merge then writes each library under a
- * temporary name and renames it.
+ * and DIR/NAME.callgraph.json that exists a regular file (a symbolic link
+ * to one is followed), never the manifest or an input of any function of
+ * the app (by any name), and no two the same file. faas-merge then writes
+ * each under a temporary name and renames it.
  *
  * Exit status: 0 done; 2 a usage error or a bad manifest; 1 any other
  * error (an output, a build). Each error is one line on stderr.
@@ -49,9 +52,9 @@
   "check  reads the application manifest and says its first problem, if "     \
   "any\n"                                                                      \
   "build  builds each function of it on its own (unmerged) with faas-merge\n"  \
-  "       into DIR/NAME.so, the libraries faas-run --app APP.json loads\n"     \
-  "  -o DIR            where the libraries go (default: lib/ beside "          \
-  "APP.json)\n"                                                                \
+  "       into DIR/NAME.so, the libraries faas-run --app APP.json loads,\n"    \
+  "       and its call graph into DIR/NAME.callgraph.json\n"                   \
+  "  -o DIR            where they go (default: lib/ beside APP.json)\n"        \
   "  --llvm-version N  the LLVM faas-merge uses (default " FAASFUSE_LLVM      \
   ")\n"                                                                        \
   "  -v                faas-merge prints every command\n"                     \
@@ -234,6 +237,24 @@ static int check_output(const char *out, const struct input *in, size_t nin,
   return 0;
 }
 
+/* What build writes for each function, in this order: its library and its
+ * call graph (faas-merge's -o and --callgraph). */
+enum { OUT_LIBRARY, OUT_CALLGRAPH, OUTS_PER_FUNCTION };
+static const char *const out_suffix[] = {".so", ".callgraph.json"};
+static const char *const out_kind[] = {"library", "call graph"};
+static const char *const out_kinds[] = {"libraries", "call graphs"};
+
+/* DIR/NAME<suffix of output k> (malloc'd), or NULL. */
+static char *output_path(const char *dir, const struct app_function *f, int k) {
+  char *p;
+  size_t n = strlen(dir);
+  bool slash = n > 0 && dir[n - 1] == '/';
+  return asprintf(&p, "%s%s%s%s", dir, slash ? "" : "/", f->name,
+                  out_suffix[k]) < 0
+             ? NULL
+             : p;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Running faas-merge                                                        */
 
@@ -322,10 +343,11 @@ static int run_in(const char *dir, char **argv, char **log, size_t *loglen) {
   return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-/* Builds function f into out (an absolute path) with faas-merge. */
+/* Builds function f into out, and its call graph into callgraph (absolute
+ * paths), with faas-merge. */
 static int build_one(const struct app *app, const struct app_function *f,
                      const char *faas_merge, const char *llvm, bool verbose,
-                     const char *out) {
+                     const char *out, const char *callgraph) {
   struct argv a = {0};
   char entry[PATH_MAX * 4];
   int rc = 0;
@@ -339,8 +361,8 @@ static int build_one(const struct app *app, const struct app_function *f,
                       f->name);
   }
   rc |= push(&a, faas_merge) | push(&a, "--llvm-version") | push(&a, llvm) |
-        push(&a, "-o") | push(&a, out) | push(&a, "--entry") |
-        push(&a, entry);
+        push(&a, "-o") | push(&a, out) | push(&a, "--callgraph") |
+        push(&a, callgraph) | push(&a, "--entry") | push(&a, entry);
   if (verbose)
     rc |= push(&a, "-v");
   for (size_t k = 0; k < app->cflags.n; k++)
@@ -394,10 +416,12 @@ static int build_one(const struct app *app, const struct app_function *f,
 static int build(const struct app *app, const char *dir, const char *llvm,
                  bool verbose) {
   struct input *in = NULL;
-  size_t nin = 0;
-  char **outs = calloc(app->nfuncs, sizeof *outs);
-  dev_t *devs = calloc(app->nfuncs, sizeof *devs);
-  ino_t *inos = calloc(app->nfuncs, sizeof *inos);
+  size_t nin = 0, nouts = app->nfuncs * OUTS_PER_FUNCTION;
+  /* Output o is output o % OUTS_PER_FUNCTION of function o /
+   * OUTS_PER_FUNCTION. */
+  char **outs = calloc(nouts, sizeof *outs);
+  dev_t *devs = calloc(nouts, sizeof *devs);
+  ino_t *inos = calloc(nouts, sizeof *inos);
   char faas_merge[PATH_MAX], real[PATH_MAX];
   int make_dir = 0, rc = 0;
 
@@ -408,31 +432,45 @@ static int build(const struct app *app, const char *dir, const char *llvm,
   }
   if ((rc = check_dir(dir, &make_dir)) != 0)
     goto out;
-  for (size_t i = 0; i < app->nfuncs && rc == 0; i++) {
+  /* The longest suffix bounds the name: every file of a function fits. */
+  const size_t longest = strlen(out_suffix[OUT_CALLGRAPH]);
+  for (size_t o = 0; o < nouts && rc == 0; o++) {
+    size_t i = o / OUTS_PER_FUNCTION;
+    int k = (int)(o % OUTS_PER_FUNCTION);
     const struct app_function *f = &app->funcs[i];
-    if (strlen(f->name) + 3 > NAME_MAX) {
+    if (k == 0 && strlen(f->name) + longest > NAME_MAX) {
       rc = complain(EXIT_ERROR,
-                    "%s: functions[%zu].name: too long for a library file "
-                    "name (NAME.so: a name of at most %d characters)",
-                    app->path, i, NAME_MAX - 3);
+                    "%s: functions[%zu].name: too long for its file names "
+                    "(NAME.callgraph.json: a name of at most %zu characters)",
+                    app->path, i, NAME_MAX - longest);
       break;
     }
-    if ((outs[i] = app_library_path(dir, f)) == NULL) {
+    if ((outs[o] = output_path(dir, f, k)) == NULL) {
       rc = complain(EXIT_ERROR, "out of memory");
       break;
     }
     if (make_dir)
       continue;
-    if ((rc = check_output(outs[i], in, nin, &devs[i], &inos[i])) != 0)
+    if ((rc = check_output(outs[o], in, nin, &devs[o], &inos[o])) != 0)
       break;
-    for (size_t j = 0; j < i && inos[i] != 0; j++)
-      if (devs[j] == devs[i] && inos[j] == inos[i]) {
+    for (size_t p = 0; p < o && inos[o] != 0; p++) {
+      if (devs[p] != devs[o] || inos[p] != inos[o])
+        continue;
+      int kp = (int)(p % OUTS_PER_FUNCTION);
+      const char *other = app->funcs[p / OUTS_PER_FUNCTION].name;
+      if (kp == k)
         rc = complain(EXIT_ERROR,
-                      "%s and %s: the same file (the libraries of %s and "
+                      "%s and %s: the same file (the %s of %s and %s); give "
+                      "each its own",
+                      outs[p], outs[o], out_kinds[k], other, f->name);
+      else
+        rc = complain(EXIT_ERROR,
+                      "%s and %s: the same file (the %s of %s and the %s of "
                       "%s); give each its own",
-                      outs[j], outs[i], app->funcs[j].name, f->name);
-        break;
-      }
+                      outs[p], outs[o], out_kind[kp], other, out_kind[k],
+                      f->name);
+      break;
+    }
   }
   if (rc != 0)
     goto out;
@@ -447,13 +485,16 @@ static int build(const struct app *app, const char *dir, const char *llvm,
   }
   find_faas_merge(faas_merge);
   for (size_t i = 0; i < app->nfuncs && rc == 0; i++) {
-    char abs_out[PATH_MAX + NAME_MAX + 2];
-    snprintf(abs_out, sizeof abs_out, "%s/%s.so", real, app->funcs[i].name);
-    rc = build_one(app, &app->funcs[i], faas_merge, llvm, verbose, abs_out);
+    char abs_out[OUTS_PER_FUNCTION][PATH_MAX + NAME_MAX + 2];
+    for (int k = 0; k < OUTS_PER_FUNCTION; k++)
+      snprintf(abs_out[k], sizeof abs_out[k], "%s/%s%s", real,
+               app->funcs[i].name, out_suffix[k]);
+    rc = build_one(app, &app->funcs[i], faas_merge, llvm, verbose,
+                   abs_out[OUT_LIBRARY], abs_out[OUT_CALLGRAPH]);
   }
 out:
-  for (size_t i = 0; outs != NULL && i < app->nfuncs; i++)
-    free(outs[i]);
+  for (size_t o = 0; outs != NULL && o < nouts; o++)
+    free(outs[o]);
   free(outs);
   free(devs);
   free(inos);
