@@ -3,6 +3,8 @@
  *
  *   faas-app check APP.json
  *   faas-app build [-o DIR] [--llvm-version N] [-v] APP.json
+ *   faas-app plan ... (plan_command.c)
+ *   faas-app deploy ... (deploy.c)
  *
  * check reads and checks the manifest (tools/app/manifest.c) and prints
  * nothing when it is right. build builds every function of the manifest on
@@ -43,7 +45,10 @@
 #include <bsd/string.h>
 
 #include "faasfuse/function_name.h"
+#include "deploy.h"
+#include "faas_app.h"
 #include "manifest.h"
+#include "plan_command.h"
 
 #define USAGE                                                                  \
   "usage: faas-app check APP.json\n"                                           \
@@ -58,12 +63,24 @@
   "  --llvm-version N  the LLVM faas-merge uses (default " FAASFUSE_LLVM      \
   ")\n"                                                                        \
   "  -v                faas-merge prints every command\n"                     \
-  "The manifest's format: README.md, \"Merging an application\".\n"           \
+  "plan   says which functions to merge into which library (a table; -o:\n"  \
+  "       JSON), from build's libraries and call graphs\n"                    \
+  "  faas-app plan [--lib-dir DIR] [--profile FILE]... [--weigh calls|bytes]\n" \
+  "                [LIMITS] [-o PLAN.json] APP.json\n"                         \
+  "  faas-app plan --graph GRAPH.json [LIMITS] [-o PLAN.json]\n"             \
+  "  LIMITS: [--max-functions N] [--max-code-size BYTES[k|M|G]]\n"           \
+  "          [--never NAME]... [--exact-up-to N (default 20)]\n"              \
+  "deploy plans, builds each library, writes DIR (default deploy/ beside\n" \
+  "       APP.json: the libraries, func_config.json, launch.sh, plan.json)\n"\
+  "       and checks it against the unmerged build on recorded requests\n"  \
+  "  faas-app deploy [-o DIR] [--lib-dir DIR] --requests ENTRY=FILE...\n"    \
+  "                  [--llvm-version N] [-O0..-O3] [-v] [plan options] "    \
+  "APP.json\n"                                                               \
+  "The manifest's format, the plan and the deployment: README.md,\n"        \
+  "\"Merging an application\".\n"                                            \
   "Exit status: 0 done, 2 usage error or bad manifest, 1 any other error.\n"
 
-enum { EXIT_ERROR = 1, EXIT_USAGE = 2 };
-
-static int complain(int status, const char *fmt, ...) {
+int complain(int status, const char *fmt, ...) {
   va_list ap;
   fputs("faas-app: ", stderr);
   va_start(ap, fmt);
@@ -76,14 +93,6 @@ static int complain(int status, const char *fmt, ...) {
 /* ------------------------------------------------------------------------ */
 /* Outputs                                                                   */
 
-/* An input of the build: what it is (for the message), and its identity. */
-struct input {
-  char what[320];
-  char path[PATH_MAX];
-  dev_t dev;
-  ino_t ino;
-};
-
 static const char *kind_of(mode_t m) {
   return S_ISBLK(m)    ? "a block device"
          : S_ISCHR(m)  ? "a character device"
@@ -95,7 +104,7 @@ static const char *kind_of(mode_t m) {
 
 /* A manifest path: as written when absolute, else in the manifest's
  * directory. */
-static void in_app_dir(char out[PATH_MAX], const struct app *app,
+void in_app_dir(char out[PATH_MAX], const struct app *app,
                        const char *p) {
   if (p[0] == '/')
     strlcpy(out, p, PATH_MAX);
@@ -103,7 +112,7 @@ static void in_app_dir(char out[PATH_MAX], const struct app *app,
     snprintf(out, PATH_MAX, "%s/%s", app->dir, p);
 }
 
-static int add_input(struct input **v, size_t *n, const char *path,
+int add_input(struct input **v, size_t *n, const char *path,
                      const char *what_fmt, ...) {
   struct stat st;
   va_list ap;
@@ -124,7 +133,7 @@ static int add_input(struct input **v, size_t *n, const char *path,
 }
 
 /* Every file the build reads that a path in the manifest names. */
-static int collect_inputs(const struct app *app, struct input **v, size_t *n) {
+int collect_inputs(const struct app *app, struct input **v, size_t *n) {
   char p[PATH_MAX];
   if (add_input(v, n, app->path, "the manifest") != 0)
     return -1;
@@ -202,7 +211,7 @@ static int make_dirs(const char *dir) {
 
 /* out: nothing, a regular file, or a symbolic link to one; no input. Its
  * identity goes to *dev and *ino (0 when it does not exist). */
-static int check_output(const char *out, const struct input *in, size_t nin,
+int check_output(const char *out, const struct input *in, size_t nin,
                         dev_t *dev, ino_t *ino) {
   struct stat st;
   *dev = 0;
@@ -237,6 +246,42 @@ static int check_output(const char *out, const struct input *in, size_t nin,
   return 0;
 }
 
+int write_file_replacing(const char *out, const char *data, size_t len) {
+  char target[PATH_MAX], tmp[PATH_MAX + 16];
+  struct stat st;
+  /* A symbolic link (to a regular file: check_output said so) stays; the
+   * file it names is replaced. */
+  if (lstat(out, &st) == 0 && S_ISLNK(st.st_mode)) {
+    if (realpath(out, target) == NULL)
+      return complain(EXIT_ERROR, "%s: %s", out, strerror(errno));
+  } else if (strlcpy(target, out, sizeof target) >= sizeof target) {
+    return complain(EXIT_ERROR, "%s: %s", out, strerror(ENAMETOOLONG));
+  }
+  snprintf(tmp, sizeof tmp, "%s.XXXXXX", target);
+  int fd = mkstemp(tmp);
+  if (fd < 0)
+    return complain(EXIT_ERROR, "%s: cannot write beside it: %s", out,
+                    strerror(errno));
+  bool ok = fchmod(fd, 0644) == 0;
+  for (size_t done = 0; ok && done < len;) {
+    ssize_t w = write(fd, data + done, len - done);
+    if (w < 0 && errno == EINTR)
+      continue;
+    ok = w > 0;
+    done += w > 0 ? (size_t)w : 0;
+  }
+  int err = errno;
+  if (close(fd) != 0 && ok)
+    ok = false, err = errno;
+  if (ok && rename(tmp, target) != 0)
+    ok = false, err = errno;
+  if (!ok) {
+    unlink(tmp);
+    return complain(EXIT_ERROR, "%s: %s", out, strerror(err));
+  }
+  return 0;
+}
+
 /* What build writes for each function, in this order: its library and its
  * call graph (faas-merge's -o and --callgraph). */
 enum { OUT_LIBRARY, OUT_CALLGRAPH, OUTS_PER_FUNCTION };
@@ -258,9 +303,7 @@ static char *output_path(const char *dir, const struct app_function *f, int k) {
 /* ------------------------------------------------------------------------ */
 /* Running faas-merge                                                        */
 
-/* faas-merge beside this program (an installed tree), else the
- * repository's. */
-static void find_faas_merge(char out[PATH_MAX]) {
+void find_tool(const char *name, char out[PATH_MAX]) {
   char self[PATH_MAX];
   ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
   if (n > 0) {
@@ -268,20 +311,16 @@ static void find_faas_merge(char out[PATH_MAX]) {
     char *slash = strrchr(self, '/');
     if (slash != NULL) {
       *slash = '\0';
-      snprintf(out, PATH_MAX, "%s/faas-merge", self);
+      snprintf(out, PATH_MAX, "%s/%s", self, name);
       if (access(out, X_OK) == 0)
         return;
     }
   }
-  strlcpy(out, FAASFUSE_SOURCE_DIR "/scripts/faas-merge", PATH_MAX);
+  snprintf(out, PATH_MAX, "%s/scripts/%s", FAASFUSE_SOURCE_DIR, name);
 }
 
-struct argv {
-  char **v;
-  size_t n;
-};
 
-static int push(struct argv *a, const char *s) {
+int push(struct argv *a, const char *s) {
   char **p = reallocarray(a->v, a->n + 2, sizeof *p);
   if (p == NULL)
     return -1;
@@ -292,7 +331,7 @@ static int push(struct argv *a, const char *s) {
   return 0;
 }
 
-static void argv_free(struct argv *a) {
+void argv_free(struct argv *a) {
   for (size_t i = 0; i < a->n; i++)
     free(a->v[i]);
   free(a->v);
@@ -378,10 +417,17 @@ static int build_one(const struct app *app, const struct app_function *f,
     return complain(EXIT_ERROR, "out of memory");
   }
 
+  char what[320];
+  snprintf(what, sizeof what, "building %s", f->name);
+  rc = run_faas_merge(app->dir, a.v, what);
+  argv_free(&a);
+  return rc;
+}
+
+int run_faas_merge(const char *dir, char **argv, const char *what) {
   char *log = NULL;
   size_t len = 0;
-  int st = run_in(app->dir, a.v, &log, &len);
-  argv_free(&a);
+  int st = run_in(dir, argv, &log, &len);
   if (st == 0) {
     fwrite(log, 1, len, stderr);
     free(log);
@@ -400,15 +446,15 @@ static int build_one(const struct app *app, const struct app_function *f,
   if (wlen >= 12 && strncmp(why, "faas-merge: ", 12) == 0)
     why += 12, wlen -= 12;
   if (st < 0)
-    complain(EXIT_ERROR, "building %s: cannot run %s: %s", f->name, faas_merge,
+    complain(EXIT_ERROR, "%s: cannot run %s: %s", what, argv[0],
              strerror(errno));
   else if (st > 128 && wlen == 0)
-    complain(EXIT_ERROR, "building %s: faas-merge died (%s)", f->name,
+    complain(EXIT_ERROR, "%s: faas-merge died (%s)", what,
              strsignal(st - 128));
   else if (wlen == 0)
-    complain(EXIT_ERROR, "building %s: faas-merge exited with %d", f->name, st);
+    complain(EXIT_ERROR, "%s: faas-merge exited with %d", what, st);
   else
-    complain(EXIT_ERROR, "building %s: %.*s", f->name, (int)wlen, why);
+    complain(EXIT_ERROR, "%s: %.*s", what, (int)wlen, why);
   free(log);
   return EXIT_ERROR;
 }
@@ -483,7 +529,7 @@ static int build(const struct app *app, const char *dir, const char *llvm,
     rc = complain(EXIT_ERROR, "%s: %s", dir, strerror(errno));
     goto out;
   }
-  find_faas_merge(faas_merge);
+  find_tool("faas-merge", faas_merge);
   for (size_t i = 0; i < app->nfuncs && rc == 0; i++) {
     char abs_out[OUTS_PER_FUNCTION][PATH_MAX + NAME_MAX + 2];
     for (int k = 0; k < OUTS_PER_FUNCTION; k++)
@@ -517,10 +563,16 @@ int main(int argc, char **argv) {
     return 0;
   }
   if (cmd == NULL)
-    return complain(EXIT_USAGE, "missing command: check or build (faas-app "
-                                "--help says more)");
+    return complain(EXIT_USAGE, "missing command: check, build, plan or "
+                                "deploy (faas-app --help says more)");
+  if (strcmp(cmd, "plan") == 0)
+    return plan_command(argc, argv);
+  if (strcmp(cmd, "deploy") == 0)
+    return deploy_command(argc, argv, FAASFUSE_LLVM);
   if (strcmp(cmd, "check") != 0 && strcmp(cmd, "build") != 0)
-    return complain(EXIT_USAGE, "unknown command '%s' (check or build)", cmd);
+    return complain(EXIT_USAGE,
+                    "unknown command '%s' (check, build, plan or deploy)",
+                    cmd);
   bool is_build = strcmp(cmd, "build") == 0;
   for (int i = 2; i < argc; i++) {
     const char *a = argv[i];

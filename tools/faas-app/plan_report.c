@@ -1,0 +1,382 @@
+/*
+ * A plan as a person reads it (a table on standard output) and as
+ * faas-app deploy reads it (JSON). Both say, per public entry, the RPCs a
+ * request makes before and after: counted from the entry's profile when
+ * there is one (per request), else the call edges its requests may take.
+ *
+ * "After" follows each request through the plan: a function runs in the
+ * library the call reached it in (the caller's, when merged there, else
+ * its own); a call is still an RPC when, in some library its caller runs
+ * in, the callee is not merged. A profile counts calls per caller and
+ * callee, not per path, so a call whose caller runs in two libraries, fused
+ * in one and not in the other, is counted as an RPC: "after" is at most
+ * what the deployment makes. faas-app deploy measures it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bsd/stdlib.h>
+#include <jansson.h>
+
+#include "plan_report.h"
+
+/* For each library, which functions it merges. */
+static bool *membership(const struct plan_input *in, const struct plan *p) {
+  size_t n = in->g.nfuncs;
+  bool *m = calloc(p->nlibs * n + 1, sizeof *m);
+  for (size_t i = 0; m != NULL && i < p->nlibs; i++)
+    for (size_t k = 0; k < p->libs[i].nmembers; k++)
+      m[i * n + p->libs[i].members[k]] = true;
+  return m;
+}
+
+static long library_index(const struct plan *p, size_t f) {
+  for (size_t i = 0; i < p->nlibs; i++)
+    if (p->libs[i].entry == f)
+      return (long)i;
+  return -1;
+}
+
+const struct plan_profile *plan_profile_of(const struct plan_input *in,
+                                           size_t entry) {
+  for (size_t k = 0; k < in->nprofiles; k++)
+    if (in->profiles[k].entry == entry)
+      return &in->profiles[k];
+  return NULL;
+}
+
+int plan_predict(const struct plan_input *in, const struct plan *p,
+                 size_t entry, double *before, double *after) {
+  const struct plan_graph *g = &in->g;
+  const struct plan_profile *prof = plan_profile_of(in, entry);
+  size_t n = g->nfuncs, nl = p->nlibs;
+  bool *mem = membership(in, p);
+  bool *seen = calloc(n * nl + 1, sizeof *seen);
+  bool *reached = calloc(g->nedges + 1, sizeof *reached);
+  bool *rpc = calloc(g->nedges + 1, sizeof *rpc);
+  size_t *queue = reallocarray(NULL, n * nl + 1, sizeof *queue), nq = 0;
+  long l0 = library_index(p, entry);
+  int rc = -1;
+
+  *before = *after = 0;
+  if (mem == NULL || seen == NULL || reached == NULL || rpc == NULL ||
+      queue == NULL || l0 < 0)
+    goto out;
+  seen[(size_t)l0 * n + entry] = true;
+  queue[nq++] = (size_t)l0 * n + entry;
+  for (size_t q = 0; q < nq; q++) {
+    size_t l = queue[q] / n, f = queue[q] % n;
+    for (size_t e = 0; e < g->nedges; e++) {
+      if (g->edges[e].from != f)
+        continue;
+      size_t t = g->edges[e].to;
+      long lt = (long)l;
+      reached[e] = true;
+      if (!mem[l * n + t]) {
+        rpc[e] = true;
+        lt = library_index(p, t);
+      }
+      if (lt >= 0 && !seen[(size_t)lt * n + t]) {
+        seen[(size_t)lt * n + t] = true;
+        queue[nq++] = (size_t)lt * n + t;
+      }
+    }
+  }
+  for (size_t e = 0; e < g->nedges; e++) {
+    double w = prof != NULL ? prof->per_edge[e] /
+                                  (prof->requests > 0 ? prof->requests : 1)
+                            : 1;
+    if (reached[e])
+      *before += w;
+    if (rpc[e])
+      *after += w;
+  }
+  rc = 0;
+out:
+  free(mem);
+  free(seen);
+  free(reached);
+  free(rpc);
+  free(queue);
+  return rc;
+}
+
+static const char *method_name(enum plan_method m) {
+  return m == PLAN_ALL ? "all" : m == PLAN_EXACT ? "exact" : "heuristic";
+}
+
+static void size_text(char out[32], unsigned long b) {
+  if (b < 10240)
+    snprintf(out, 32, "%lu B", b);
+  else if (b < 10ul << 20)
+    snprintf(out, 32, "%.1f KiB", (double)b / 1024);
+  else
+    snprintf(out, 32, "%.1f MiB", (double)b / (1 << 20));
+}
+
+static void weight_text(char out[32], double w) {
+  if (w == (double)(long long)w && w < 1e15)
+    snprintf(out, 32, "%lld", (long long)w);
+  else
+    snprintf(out, 32, "%.2f", w);
+}
+
+int plan_print(FILE *out, const struct plan_input *in, const struct plan *p,
+               const struct plan_report_context *ctx) {
+  const struct plan_graph *g = &in->g;
+  size_t npublic = 0, width = 8;
+  char a[32], b[32];
+
+  for (size_t f = 0; f < g->nfuncs; f++)
+    npublic += g->funcs[f].is_public;
+  fprintf(out, "plan for %s: %zu functions, %zu public\n", ctx->source,
+          g->nfuncs, npublic);
+  if (strcmp(in->weights, "static") == 0)
+    fprintf(out, "weights: static, each call edge the code shows counts 1\n");
+  else if (strcmp(in->weights, "graph") == 0)
+    fprintf(out, "weights: the graph file's\n");
+  else
+    fprintf(out, "weights: %s counted in %zu profile%s\n", in->weights,
+            in->nprofiles, in->nprofiles == 1 ? "" : "s");
+  fprintf(out, "limits:");
+  if (ctx->lim->max_functions > 0)
+    fprintf(out, " at most %ld functions per library", ctx->lim->max_functions);
+  if (ctx->lim->max_code_bytes > 0) {
+    size_text(a, ctx->lim->max_code_bytes);
+    fprintf(out, "%s at most %s of code per library",
+            ctx->lim->max_functions > 0 ? "," : "", a);
+  }
+  bool any_never = false;
+  for (size_t f = 0; f < g->nfuncs; f++)
+    if (g->funcs[f].never) {
+      fprintf(out, "%s %s",
+              any_never ? ","
+              : ctx->lim->max_functions > 0 || ctx->lim->max_code_bytes > 0
+                  ? "; never merged:"
+                  : " never merged:",
+              g->funcs[f].name);
+      any_never = true;
+    }
+  if (ctx->lim->max_functions <= 0 && ctx->lim->max_code_bytes == 0 &&
+      !any_never)
+    fprintf(out, " none");
+  fputs("\n\n", out);
+
+  for (size_t i = 0; i < p->nlibs; i++) {
+    size_t w = strlen(g->funcs[p->libs[i].entry].name) + 3;
+    if (w > width)
+      width = w;
+  }
+  fprintf(out, "%-*s  %9s  %10s  %11s  %-9s  %s\n", (int)width, "library",
+          "functions", "code", "fused", "method", "merges");
+  for (size_t i = 0; i < p->nlibs; i++) {
+    const struct plan_library *l = &p->libs[i];
+    char lib[300];
+    snprintf(lib, sizeof lib, "%s.so", g->funcs[l->entry].name);
+    size_text(a, l->code_bytes);
+    weight_text(b, l->fused_weight);
+    fprintf(out, "%-*s  %9zu  %10s  %11s  %-9s ", (int)width, lib,
+            l->nmembers, a, b, method_name(l->method));
+    for (size_t k = 0; k < l->nmembers; k++)
+      fprintf(out, " %s", g->funcs[l->members[k]].name);
+    fputc('\n', out);
+  }
+  fputs("\ndeployed (func_config.json):", out);
+  for (size_t i = 0; i < p->nlibs; i++) {
+    size_t f = p->libs[i].entry;
+    if (in->func_ids[f] > 0)
+      fprintf(out, "%s %s (%ld)", i ? "," : "", g->funcs[f].name,
+              in->func_ids[f]);
+    else
+      fprintf(out, "%s %s", i ? "," : "", g->funcs[f].name);
+  }
+  fputc('\n', out);
+  bool first = true;
+  for (size_t f = 0; f < g->nfuncs; f++) {
+    if (p->deployed[f])
+      continue;
+    bool merged = false;
+    for (size_t i = 0; i < p->nlibs && !merged; i++)
+      merged = plan_library_has(&p->libs[i], f);
+    if (!merged)
+      continue;
+    fprintf(out, "%s %s", first ? "merged only, no workers of its own:" : ",",
+            g->funcs[f].name);
+    first = false;
+  }
+  if (!first)
+    fputc('\n', out);
+  first = true;
+  for (size_t f = 0; f < g->nfuncs; f++) {
+    bool merged = p->deployed[f];
+    for (size_t i = 0; i < p->nlibs && !merged; i++)
+      merged = plan_library_has(&p->libs[i], f);
+    if (merged)
+      continue;
+    fprintf(out, "%s %s", first ? "never called, not deployed:" : ",",
+            g->funcs[f].name);
+    first = false;
+  }
+  if (!first)
+    fputc('\n', out);
+
+  bool per_request = in->nprofiles > 0;
+  bool bytes = strcmp(in->weights, "bytes") == 0;
+  fprintf(out, "\n%-*s  %s\n", (int)width, "entry",
+          bytes ? "bytes RPCs move per request (its profile): before  after"
+          : per_request
+              ? "RPCs per request (its profile): before  after"
+              : "call edges a request may take as RPCs: before  after");
+  for (size_t f = 0; f < g->nfuncs; f++) {
+    double bf, af;
+    if (!g->funcs[f].is_public)
+      continue;
+    if (per_request && plan_profile_of(in, f) == NULL) {
+      fprintf(out, "%-*s  no profile\n", (int)width, g->funcs[f].name);
+      continue;
+    }
+    if (plan_predict(in, p, f, &bf, &af) != 0)
+      return -1;
+    fprintf(out, "%-*s  %*.2f  %5.2f\n", (int)width, g->funcs[f].name,
+            bytes ? 50 : per_request ? 37 : 45, bf, af);
+  }
+
+  bool notes = false;
+#define NOTE(...)                                                              \
+  do {                                                                         \
+    if (!notes)                                                                \
+      fputs("\nnotes:\n", out), notes = true;                                  \
+    fprintf(out, "  " __VA_ARGS__);                                            \
+  } while (0)
+  for (size_t f = 0; f < g->nfuncs; f++) {
+    if (g->funcs[f].calls_anything)
+      NOTE("%s calls a name known only at run time that no `calls` hint "
+           "bounds: any function may be called, so every one is deployed\n",
+           g->funcs[f].name);
+    else if (in->hinted[f])
+      NOTE("%s calls names known only at run time; its `calls` hint bounds "
+           "them\n",
+           g->funcs[f].name);
+    if (in->unknown_calls[f] != NULL)
+      NOTE("%s calls %s, not a function of the app: an RPC that fails, in "
+           "every deployment\n",
+           g->funcs[f].name, in->unknown_calls[f]);
+  }
+  for (size_t i = 0; i < p->nlibs; i++) {
+    const struct plan_library *l = &p->libs[i];
+    if (l->cycle_split)
+      NOTE("%s: its cycle is over the limits: merged alone, its calls into "
+           "the cycle stay RPCs\n",
+           g->funcs[l->entry].name);
+    if (l->entry_over)
+      NOTE("%s: over the code limit on its own: deployed alone\n",
+           g->funcs[l->entry].name);
+    if (l->method == PLAN_HEURISTIC && l->candidates > 1)
+      NOTE("%s: %zu parts to choose from (a part: a function, or a cycle of "
+           "them), more than --exact-up-to %zu: chosen greedily\n",
+           g->funcs[l->entry].name, l->candidates, ctx->lim->exact_up_to);
+  }
+#undef NOTE
+  return ferror(out) ? -1 : 0;
+}
+
+static json_t *names(const struct plan_graph *g, const size_t *v, size_t n) {
+  json_t *a = json_array();
+  for (size_t k = 0; a != NULL && k < n; k++)
+    json_array_append_new(a, json_string(g->funcs[v[k]].name));
+  return a;
+}
+
+json_t *plan_json(const struct plan_input *in, const struct plan *p,
+                  const struct plan_report_context *ctx) {
+  const struct plan_graph *g = &in->g;
+  json_t *root = json_object(), *profiles = json_array(), *limits = json_object();
+  json_t *never = json_array(), *libs = json_array(), *deployed = json_array();
+  json_t *merged_only = json_array(), *not_called = json_array();
+  json_t *entries = json_array();
+
+  /* Every part goes into root first (in the order written), so that a
+   * failure has one thing to free. */
+  if (root == NULL ||
+      json_object_set_new(root, "source", json_string(ctx->source)) ||
+      json_object_set_new(root, "weights", json_string(in->weights)) ||
+      json_object_set_new(root, "profiles", profiles) ||
+      json_object_set_new(root, "limits", limits) ||
+      json_object_set_new(limits, "never", never) ||
+      json_object_set_new(root, "libraries", libs) ||
+      json_object_set_new(root, "deployed", deployed) ||
+      json_object_set_new(root, "merged_only", merged_only) ||
+      json_object_set_new(root, "not_called", not_called) ||
+      json_object_set_new(root, "all_deployed", json_boolean(p->all_deployed)) ||
+      json_object_set_new(root, "entries", entries))
+    goto fail;
+  for (size_t k = 0; k < in->nprofiles; k++)
+    json_array_append_new(profiles, json_string(in->profiles[k].path));
+  json_object_set_new(limits, "max_functions",
+                      ctx->lim->max_functions > 0
+                          ? json_integer(ctx->lim->max_functions)
+                          : json_null());
+  json_object_set_new(limits, "max_code_bytes",
+                      ctx->lim->max_code_bytes > 0
+                          ? json_integer((json_int_t)ctx->lim->max_code_bytes)
+                          : json_null());
+  for (size_t f = 0; f < g->nfuncs; f++)
+    if (g->funcs[f].never)
+      json_array_append_new(never, json_string(g->funcs[f].name));
+  for (size_t i = 0; i < p->nlibs; i++) {
+    const struct plan_library *l = &p->libs[i];
+    json_t *o = json_object();
+    if (o == NULL)
+      goto fail;
+    json_object_set_new(o, "entry", json_string(g->funcs[l->entry].name));
+    if (in->func_ids[l->entry] > 0)
+      json_object_set_new(o, "funcId", json_integer(in->func_ids[l->entry]));
+    json_object_set_new(o, "functions", names(g, l->members, l->nmembers));
+    json_object_set_new(o, "code_bytes", json_integer((json_int_t)l->code_bytes));
+    json_object_set_new(o, "fused_weight", json_real(l->fused_weight));
+    json_object_set_new(o, "method", json_string(method_name(l->method)));
+    json_object_set_new(o, "parts", json_integer((json_int_t)l->candidates));
+    json_object_set_new(o, "cycle_split", json_boolean(l->cycle_split));
+    json_array_append_new(libs, o);
+    json_array_append_new(deployed, json_string(g->funcs[l->entry].name));
+  }
+  for (size_t f = 0; f < g->nfuncs; f++) {
+    if (p->deployed[f])
+      continue;
+    bool merged = false;
+    for (size_t i = 0; i < p->nlibs && !merged; i++)
+      merged = plan_library_has(&p->libs[i], f);
+    json_array_append_new(merged ? merged_only : not_called,
+                          json_string(g->funcs[f].name));
+  }
+  for (size_t f = 0; f < g->nfuncs; f++) {
+    double bf, af;
+    if (!g->funcs[f].is_public)
+      continue;
+    json_t *o = json_object();
+    if (o == NULL)
+      goto fail;
+    json_object_set_new(o, "name", json_string(g->funcs[f].name));
+    if (in->nprofiles > 0 && plan_profile_of(in, f) == NULL) {
+      json_object_set_new(o, "unit", json_null());
+    } else {
+      if (plan_predict(in, p, f, &bf, &af) != 0) {
+        json_decref(o);
+        goto fail;
+      }
+      json_object_set_new(
+          o, "unit",
+          json_string(strcmp(in->weights, "bytes") == 0 ? "rpc_bytes_per_request"
+                      : in->nprofiles > 0                ? "rpcs_per_request"
+                                                         : "call_edges"));
+      json_object_set_new(o, "before", json_real(bf));
+      json_object_set_new(o, "after", json_real(af));
+    }
+    json_array_append_new(entries, o);
+  }
+  return root;
+fail:
+  json_decref(root);
+  return NULL;
+}
