@@ -1,6 +1,7 @@
 # faasfuse: the two commands a newcomer needs, and the rest.
 #   make demo    install what is missing, build, merge examples/foo.c + bar.c, compare, time
 #   make demo-thrift  the same for examples/thrift: six C++ Thrift services merged into one
+#   make demo-app  examples/app, 13 functions: build, profile, plan, deploy (checked), time
 #   make check   install what is missing, build, run every test (LLVM_VERSION=14|19|22)
 #   make build   configure (when needed) and build the plugin, runtime and faas-run
 #                (installs nothing: make deps, or any target above, does)
@@ -26,7 +27,7 @@ ifeq ($(wildcard $(BUILD)/Makefile),)
 $(shell rm -f $(STAMP))
 endif
 
-.PHONY: all deps configure build build-quiet check demo demo-thrift bench fuzz clean
+.PHONY: all deps configure build build-quiet check demo demo-thrift demo-app bench fuzz clean
 
 all: build
 
@@ -66,6 +67,9 @@ demo: deps build-quiet
 
 demo-thrift: deps build-quiet
 	@scripts/demo-thrift $(LLVM_VERSION) $(BUILD)
+
+demo-app: deps build-quiet
+	@scripts/demo-app $(LLVM_VERSION) $(BUILD)
 
 bench: deps build
 	@if [ -f bench/run ]; then LLVM_VERSION=$(LLVM_VERSION) BUILD=$(BUILD) ./bench/run; else echo "make bench: bench/run is not there yet" >&2; exit 1; fi

@@ -18,9 +18,9 @@
  * --requests through the unmerged build (--lib-dir, faas-app build's) and
  * through the deployment, in one process and with --ipc, and demands the
  * same output bytes and exit status; it also counts, with faas-run
- * --profile, the RPCs a request makes before and after. DIR may be missing
- * or a deployment faas-app wrote; anything else is refused, and so is a DIR
- * holding one of the inputs.
+ * --profile, the RPCs a request makes before and after. DIR may be missing,
+ * an empty directory or a deployment faas-app wrote; anything else is
+ * refused, and so is a DIR holding one of the inputs.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -41,6 +41,10 @@
 #include "plan_command.h"
 
 #define MARKER ".faasfuse-deployment"
+
+/* check_entry's: the deployment answered otherwise (not an error running
+ * it). */
+enum { EXIT_DIFFERS = 100 };
 
 struct recorded {
   const char *entry;
@@ -81,7 +85,8 @@ static int remove_flat_dir(const char *dir) {
   return rmdir(dir) == 0 ? rc : -1;
 }
 
-/* DIR: missing, or a deployment faas-app wrote; holding no input. */
+/* DIR: missing, empty, or a deployment faas-app wrote (*exists) holding no
+ * input. */
 static int check_deploy_dir(const char *dir, const struct input *in,
                             size_t nin, bool *exists) {
   struct stat st;
@@ -97,6 +102,15 @@ static int check_deploy_dir(const char *dir, const struct input *in,
                     "%s: is not a directory; a deployment is a directory "
                     "faas-app makes",
                     dir);
+  DIR *dd = opendir(dir);
+  bool empty = dd != NULL;
+  for (struct dirent *e; dd != NULL && (e = readdir(dd)) != NULL;)
+    if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+      empty = false;
+  if (dd != NULL)
+    closedir(dd);
+  if (empty)
+    return 0; /* renaming the deployment onto it replaces it */
   snprintf(marker, sizeof marker, "%s/" MARKER, dir);
   if (lstat(marker, &st) != 0 || !S_ISREG(st.st_mode))
     return complain(EXIT_ERROR,
@@ -440,15 +454,19 @@ static int check_entry(struct deploy *d, const struct recorded *rq,
     const struct run_result *r = k == 0 ? &in : &ipc;
     const char *how = k == 0 ? "in one process" : "with --ipc";
     if (r->status != ref.status)
-      rc = complain(EXIT_ERROR,
+      rc = EXIT_DIFFERS, complain(EXIT_ERROR,
                     "the deployment differs: %s on %s exits %d %s, the "
-                    "unmerged app %d",
-                    rq->entry, rq->file, r->status, how, ref.status);
+                    "unmerged app %d (the deployment is left in %s; %s is "
+                    "unchanged)",
+                    rq->entry, rq->file, r->status, how, ref.status, d->stage,
+                    d->out);
     else if (r->len != ref.len || memcmp(r->out, ref.out, r->len) != 0)
-      rc = complain(EXIT_ERROR,
+      rc = EXIT_DIFFERS, complain(EXIT_ERROR,
                     "the deployment differs: %s on %s writes other bytes %s "
-                    "than the unmerged app, from byte %zu",
-                    rq->entry, rq->file, how, first_difference(r, &ref));
+                    "than the unmerged app, from byte %zu (the deployment is "
+                    "left in %s; %s is unchanged)",
+                    rq->entry, rq->file, how, first_difference(r, &ref),
+                    d->stage, d->out);
   }
   if (rc == 0) {
     size_t n, requests = 0;
@@ -636,6 +654,15 @@ int deploy_command(int argc, char **argv, const char *default_llvm) {
   }
   staged = true;
   {
+    /* faas-merge runs in the manifest's directory: an absolute path. */
+    char real[PATH_MAX];
+    if (realpath(d.stage, real) == NULL) {
+      complain(EXIT_ERROR, "%s: %s", d.stage, strerror(errno));
+      goto out;
+    }
+    strlcpy(d.stage, real, sizeof d.stage);
+  }
+  {
     /* mkdtemp's 0700 is for the check's scratch; a deployment is read by
      * Nightcore's workers, maybe as another user: what mkdir would make. */
     mode_t mask = umask(0);
@@ -677,13 +704,13 @@ int deploy_command(int argc, char **argv, const char *default_llvm) {
   checking = true;
   putchar('\n');
   for (size_t k = 0; k < d.nreq; k++)
-    if (check_entry(&d, &d.req[k], d.po.lib_dir) != 0) {
-      complain(EXIT_ERROR, "the deployment stays in %s for a look; %s is "
-                           "unchanged",
-               d.stage, d.out);
-      staged = false;
+    if ((rc = check_entry(&d, &d.req[k], d.po.lib_dir)) != 0) {
+      /* a difference leaves the deployment for a look; an error does not */
+      staged = rc != EXIT_DIFFERS;
+      rc = EXIT_ERROR;
       goto out;
     }
+  rc = EXIT_ERROR;
   for (size_t f = 0; f < d.app.nfuncs; f++) {
     bool given = false;
     for (size_t k = 0; k < d.nreq && !given; k++)
