@@ -20,6 +20,7 @@
 
 #include "faasfuse/function_name.h"
 #include "func_config.h"
+#include "json_messages.h"
 
 /* At most 255 functions of a few dozen bytes each: 1 MiB is far more. */
 #define FUNC_CONFIG_MAX ((size_t)1 << 20)
@@ -40,38 +41,6 @@ static int problem(char *err, size_t errlen, const char *path,
   else
     snprintf(err, errlen, "%s: %s", path, msg);
   return -1;
-}
-
-/* A value quoted for a one-line message: control characters as '?', at
- * most 64 bytes, then "..." (as the manifest's messages quote). */
-static const char *shown(char out[80], const char *s, size_t len) {
-  size_t n = len > 64 ? 64 : len, i;
-  for (i = 0; i < n; i++)
-    out[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
-  if (len > n)
-    memcpy(out + i, "...", 3), i += 3;
-  out[i] = '\0';
-  return out;
-}
-
-static const char *type_name(const json_t *v) {
-  switch (json_typeof(v)) {
-  case JSON_OBJECT:
-    return "an object";
-  case JSON_ARRAY:
-    return "an array";
-  case JSON_STRING:
-    return "a string";
-  case JSON_INTEGER:
-    return "an integer";
-  case JSON_REAL:
-    return "a number with a fraction or exponent";
-  case JSON_TRUE:
-  case JSON_FALSE:
-    return "a boolean";
-  default:
-    return "null";
-  }
 }
 
 char *func_config_path(const char *dir) {
@@ -157,14 +126,14 @@ static int check_entry(const char *path, size_t i, json_t *obj,
   snprintf(where, sizeof where, "[%zu]", i);
   if (!json_is_object(obj))
     return problem(err, errlen, path, where, "expected an object, not %s",
-                   type_name(obj));
+                   json_type_name(obj));
   json_object_foreach(obj, key, v) {
     size_t k = 0;
     while (k < 4 && strcmp(key, entry_fields[k]) != 0)
       k++;
     if (k == 4) {
       snprintf(field, sizeof field, "%s.%s", where,
-               shown(q, key, strlen(key)));
+               json_shown(q, key, strlen(key)));
       return problem(err, errlen, path, field,
                      "unknown field (the fields are: funcName, funcId, "
                      "minWorkers, maxWorkers)");
@@ -179,7 +148,7 @@ static int check_entry(const char *path, size_t i, json_t *obj,
   if (!json_is_string(v))
     return problem(err, errlen, path, FIELD("funcName"),
                    "expected a function name (a string), not %s",
-                   type_name(v));
+                   json_type_name(v));
   const char *s = json_string_value(v);
   size_t len = json_string_length(v);
   switch (faasfuse_judge_name(s, len)) {
@@ -193,7 +162,7 @@ static int check_entry(const char *path, size_t i, json_t *obj,
   case FAASFUSE_NAME_BAD_CHAR:
     return problem(err, errlen, path, FIELD("funcName"),
                    "bad function name '%s' (names match [0-9A-Za-z]+)",
-                   shown(q, s, len));
+                   json_shown(q, s, len));
   case FAASFUSE_NAME_OK:
     break;
   }
@@ -235,14 +204,14 @@ int func_config_load(struct func_config *fc, const char *path, char *err,
   if (root == NULL) {
     char q[80];
     snprintf(err, errlen, "%s:%d:%d: invalid JSON: %s", path, jerr.line,
-             jerr.column, shown(q, jerr.text, strlen(jerr.text)));
+             jerr.column, json_shown(q, jerr.text, strlen(jerr.text)));
     return -1;
   }
   if (!json_is_array(root))
     return problem(err, errlen, path, NULL,
                    "expected an array of functions ({\"funcName\": ..., "
                    "\"funcId\": ...}) at the top level, not %s",
-                   type_name(root));
+                   json_type_name(root));
   fc->entries = calloc(json_array_size(root) + 1, sizeof *fc->entries);
   if (fc->entries == NULL)
     return problem(err, errlen, path, NULL, "out of memory");

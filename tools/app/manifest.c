@@ -22,6 +22,7 @@
 
 #include "faasfuse/function_name.h"
 #include "manifest.h"
+#include "json_messages.h"
 
 /* A manifest is text a person writes: 16 MiB is far more than any. */
 #define MANIFEST_MAX ((size_t)16 << 20)
@@ -52,38 +53,6 @@ static int problem(struct check *c, const char *field, const char *fmt, ...) {
   return -1;
 }
 
-/* A value quoted for a one-line message: control characters as '?', and at
- * most 64 bytes, then "...". */
-static const char *shown(char out[80], const char *s, size_t len) {
-  size_t n = len > 64 ? 64 : len, i;
-  for (i = 0; i < n; i++)
-    out[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
-  if (len > n)
-    memcpy(out + i, "...", 3), i += 3;
-  out[i] = '\0';
-  return out;
-}
-
-static const char *type_name(const json_t *v) {
-  switch (json_typeof(v)) {
-  case JSON_OBJECT:
-    return "an object";
-  case JSON_ARRAY:
-    return "an array";
-  case JSON_STRING:
-    return "a string";
-  case JSON_INTEGER:
-    return "an integer";
-  case JSON_REAL:
-    return "a number with a fraction or exponent";
-  case JSON_TRUE:
-  case JSON_FALSE:
-    return "a boolean";
-  default:
-    return "null";
-  }
-}
-
 /* Unknown keys of obj, against the known ones. */
 static int known_fields(struct check *c, const char *where, json_t *obj,
                         const char *const *known, size_t nknown) {
@@ -101,7 +70,7 @@ static int known_fields(struct check *c, const char *where, json_t *obj,
       strlcat(list, known[i], sizeof list);
     }
     snprintf(field, sizeof field, "%s%s%s", where, where[0] ? "." : "",
-             shown(q, key, strlen(key)));
+             json_shown(q, key, strlen(key)));
     return problem(c, field, "unknown field (the fields are: %s)", list);
   }
   return 0;
@@ -132,7 +101,7 @@ static int string_list(struct check *c, const char *field, json_t *v,
   json_t *e;
 
   if (!json_is_array(v))
-    return problem(c, field, "expected %s, not %s", what[kind], type_name(v));
+    return problem(c, field, "expected %s, not %s", what[kind], json_type_name(v));
   if (kind == LIST_SOURCES && json_array_size(v) == 0)
     return problem(c, field, "expected at least one source");
   out->v = reallocarray(NULL, json_array_size(v) + 1, sizeof *out->v);
@@ -142,7 +111,7 @@ static int string_list(struct check *c, const char *field, json_t *v,
   json_array_foreach(v, i, e) {
     snprintf(elem, sizeof elem, "%s[%zu]", field, i);
     if (!json_is_string(e))
-      return problem(c, elem, "expected a string, not %s", type_name(e));
+      return problem(c, elem, "expected a string, not %s", json_type_name(e));
     const char *s = json_string_value(e);
     size_t len = json_string_length(e);
     if (kind == LIST_SOURCES) {
@@ -159,7 +128,7 @@ static int string_list(struct check *c, const char *field, json_t *v,
         return problem(c, elem,
                        "'%s': unknown source kind (expected .c, .cc, .cpp, "
                        ".cxx, .C, .rs, .ll or .bc)",
-                       shown(q, s, len));
+                       json_shown(q, s, len));
       /* A Rust function is one crate: its root is its only .rs source. */
       if (len > 3 && strcmp(s + len - 3, ".rs") == 0)
         for (size_t j = 0; j < out->n; j++) {
@@ -168,20 +137,20 @@ static int string_list(struct check *c, const char *field, json_t *v,
             return problem(c, elem,
                            "'%s': a function has at most one .rs source (its "
                            "crate root, also %s[%zu]; modules come in by mod)",
-                           shown(q, s, len), field, j);
+                           json_shown(q, s, len), field, j);
         }
       if (strchr(s, ',') != NULL)
         return problem(c, elem,
                        "'%s': a path with a comma cannot be built (the "
                        "driver separates sources with commas)",
-                       shown(q, s, len));
+                       json_shown(q, s, len));
     } else if (kind == LIST_FLAGS && check_word(c, elem, s) != 0) {
       return -1;
     }
     for (size_t j = 0; j < out->n; j++)
       if (strcmp(out->v[j], s) == 0)
         return problem(c, elem, "'%s' is listed twice (also %s[%zu])",
-                       shown(q, s, len), field, j);
+                       json_shown(q, s, len), field, j);
     out->v[out->n++] = s;
   }
   return 0;
@@ -201,7 +170,7 @@ static int function_name(struct check *c, const char *field, json_t *v,
   char q[80];
   if (!json_is_string(v))
     return problem(c, field, "expected a function name (a string), not %s",
-                   type_name(v));
+                   json_type_name(v));
   const char *s = json_string_value(v);
   size_t len = json_string_length(v);
   switch (faasfuse_judge_name(s, len)) {
@@ -213,7 +182,7 @@ static int function_name(struct check *c, const char *field, json_t *v,
   case FAASFUSE_NAME_BAD_CHAR:
     return problem(c, field, "bad function name '%s' (names match "
                              "[0-9A-Za-z]+)",
-                   shown(q, s, len));
+                   json_shown(q, s, len));
   case FAASFUSE_NAME_OK:
     break;
   }
@@ -230,7 +199,7 @@ static int check_function(struct check *c, size_t i, json_t *obj,
 
   snprintf(where, sizeof where, "functions[%zu]", i);
   if (!json_is_object(obj))
-    return problem(c, where, "expected an object, not %s", type_name(obj));
+    return problem(c, where, "expected an object, not %s", json_type_name(obj));
   if (known_fields(c, where, obj, function_fields,
                    sizeof function_fields / sizeof *function_fields) != 0)
     return -1;
@@ -267,7 +236,7 @@ static int check_function(struct check *c, size_t i, json_t *obj,
   if ((v = json_object_get(obj, "public")) != NULL) {
     if (!json_is_boolean(v))
       return problem(c, FIELD("public"), "expected true or false, not %s",
-                     type_name(v));
+                     json_type_name(v));
     f->is_public = json_is_true(v);
   }
 #undef FIELD
@@ -288,7 +257,7 @@ static int check_calls(struct check *c, const struct app *app, size_t i,
     if (app_find(app, f->calls.v[k]) == NULL) {
       snprintf(elem, sizeof elem, "%s[%zu]", field, k);
       return problem(c, elem, "'%s' is not a function of this app",
-                     shown(q, f->calls.v[k], strlen(f->calls.v[k])));
+                     json_shown(q, f->calls.v[k], strlen(f->calls.v[k])));
     }
   return 0;
 }
@@ -300,7 +269,7 @@ static int check_app(struct check *c, json_t *root, struct app *app) {
   if (!json_is_object(root))
     return problem(c, NULL, "expected an object at the top level, not %s "
                             "(README.md, \"Merging an application\")",
-                   type_name(root));
+                   json_type_name(root));
   if (known_fields(c, "", root, top_fields,
                    sizeof top_fields / sizeof *top_fields) != 0)
     return -1;
@@ -308,7 +277,7 @@ static int check_app(struct check *c, json_t *root, struct app *app) {
     return problem(c, "functions", "missing (the app's functions)");
   if (!json_is_array(fns))
     return problem(c, "functions", "expected an array of functions, not %s",
-                   type_name(fns));
+                   json_type_name(fns));
   if (json_array_size(fns) == 0)
     return problem(c, "functions", "expected at least one function");
   if ((v = json_object_get(root, "cflags")) != NULL &&
@@ -422,7 +391,7 @@ int app_load(struct app *app, const char *path, char *err, size_t errlen) {
   if (app->json == NULL) {
     char q[80];
     snprintf(err, errlen, "%s:%d:%d: invalid JSON: %s", path, jerr.line,
-             jerr.column, shown(q, jerr.text, strlen(jerr.text)));
+             jerr.column, json_shown(q, jerr.text, strlen(jerr.text)));
     return -1;
   }
   return check_app(&c, app->json, app);

@@ -134,24 +134,6 @@ static int check_deploy_dir(const char *dir, const struct input *in,
 
 /* ---- building ------------------------------------------------------------- */
 
-/* "NAME=SRC,SRC" of function f. */
-static char *sources_of(const struct app_function *f) {
-  size_t len = strlen(f->name) + 2;
-  for (size_t k = 0; k < f->sources.n; k++)
-    len += strlen(f->sources.v[k]) + 1;
-  char *s = malloc(len);
-  if (s == NULL)
-    return NULL;
-  strlcpy(s, f->name, len);
-  strlcat(s, "=", len);
-  for (size_t k = 0; k < f->sources.n; k++) {
-    if (k > 0)
-      strlcat(s, ",", len);
-    strlcat(s, f->sources.v[k], len);
-  }
-  return s;
-}
-
 /* "NAME=A B C" of a list of flags (no element holds white space). */
 static char *joined(const char *name, const struct app_strings *v) {
   size_t len = strlen(name) + 2;
@@ -184,7 +166,7 @@ static int build_library(struct deploy *d, const struct plan_library *l) {
     rc |= push(&a, "-v");
   for (size_t k = 0; k < l->nmembers; k++) {
     const struct app_function *f = &app->funcs[l->members[k]];
-    char *s = sources_of(f);
+    char *s = function_sources(f);
     rc |= s == NULL ? -1 : push(&a, k == 0 ? "--entry" : "--func") | push(&a, s);
     free(s);
     if (f->cflags.n > 0) {

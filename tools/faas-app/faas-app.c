@@ -382,26 +382,38 @@ static int run_in(const char *dir, char **argv, char **log, size_t *loglen) {
   return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+char *function_sources(const struct app_function *f) {
+  size_t len = strlen(f->name) + 2;
+  for (size_t k = 0; k < f->sources.n; k++)
+    len += strlen(f->sources.v[k]) + 1;
+  char *s = malloc(len);
+  if (s == NULL)
+    return NULL;
+  strlcpy(s, f->name, len);
+  strlcat(s, "=", len);
+  for (size_t k = 0; k < f->sources.n; k++) {
+    if (k > 0)
+      strlcat(s, ",", len);
+    strlcat(s, f->sources.v[k], len);
+  }
+  return s;
+}
+
 /* Builds function f into out, and its call graph into callgraph (absolute
  * paths), with faas-merge. */
 static int build_one(const struct app *app, const struct app_function *f,
                      const char *faas_merge, const char *llvm, bool verbose,
                      const char *out, const char *callgraph) {
   struct argv a = {0};
-  char entry[PATH_MAX * 4];
   int rc = 0;
 
-  snprintf(entry, sizeof entry, "%s=", f->name);
-  for (size_t k = 0; k < f->sources.n; k++) {
-    if (k > 0)
-      strlcat(entry, ",", sizeof entry);
-    if (strlcat(entry, f->sources.v[k], sizeof entry) >= sizeof entry)
-      return complain(EXIT_ERROR, "%s: too many sources for one command line",
-                      f->name);
-  }
+  char *entry = function_sources(f);
+  if (entry == NULL)
+    return complain(EXIT_ERROR, "out of memory");
   rc |= push(&a, faas_merge) | push(&a, "--llvm-version") | push(&a, llvm) |
         push(&a, "-o") | push(&a, out) | push(&a, "--callgraph") |
         push(&a, callgraph) | push(&a, "--entry") | push(&a, entry);
+  free(entry);
   if (verbose)
     rc |= push(&a, "-v");
   for (size_t k = 0; k < app->cflags.n; k++)

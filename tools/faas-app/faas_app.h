@@ -62,6 +62,10 @@ void argv_free(struct argv *a);
  * build's bin/), else the repository's scripts/name. */
 void find_tool(const char *name, char out[PATH_MAX]);
 
+/* "NAME=SRC,SRC..." of function f, as faas-merge's --entry and --func
+ * take it (malloc'd), or NULL when out of memory. */
+char *function_sources(const struct app_function *f);
+
 /* Runs faas-merge (argv) in dir. Its warnings pass through; when it fails,
  * its last line is said as "faas-app: WHAT: why". 0, or EXIT_ERROR. */
 int run_faas_merge(const char *dir, char **argv, const char *what);

@@ -102,6 +102,30 @@ out:
   return rc;
 }
 
+/* Is f merged into some library (its own included)? */
+static bool merged_somewhere(const struct plan *p, size_t f) {
+  for (size_t i = 0; i < p->nlibs; i++)
+    if (plan_library_has(&p->libs[i], f))
+      return true;
+  return false;
+}
+
+/* Prints "LABEL A, B, C" and a newline: the functions f with
+ * merged_somewhere(f) == merged, deployed ones left out; nothing if none. */
+static void print_functions(FILE *out, const struct plan_graph *g,
+                            const struct plan *p, bool merged,
+                            const char *label) {
+  bool first = true;
+  for (size_t f = 0; f < g->nfuncs; f++) {
+    if (p->deployed[f] || merged_somewhere(p, f) != merged)
+      continue;
+    fprintf(out, "%s %s", first ? label : ",", g->funcs[f].name);
+    first = false;
+  }
+  if (!first)
+    fputc('\n', out);
+}
+
 static const char *method_name(enum plan_method m) {
   return m == PLAN_ALL ? "all" : m == PLAN_EXACT ? "exact" : "heuristic";
 }
@@ -192,34 +216,8 @@ int plan_print(FILE *out, const struct plan_input *in, const struct plan *p,
       fprintf(out, "%s %s", i ? "," : "", g->funcs[f].name);
   }
   fputc('\n', out);
-  bool first = true;
-  for (size_t f = 0; f < g->nfuncs; f++) {
-    if (p->deployed[f])
-      continue;
-    bool merged = false;
-    for (size_t i = 0; i < p->nlibs && !merged; i++)
-      merged = plan_library_has(&p->libs[i], f);
-    if (!merged)
-      continue;
-    fprintf(out, "%s %s", first ? "merged only, no workers of its own:" : ",",
-            g->funcs[f].name);
-    first = false;
-  }
-  if (!first)
-    fputc('\n', out);
-  first = true;
-  for (size_t f = 0; f < g->nfuncs; f++) {
-    bool merged = p->deployed[f];
-    for (size_t i = 0; i < p->nlibs && !merged; i++)
-      merged = plan_library_has(&p->libs[i], f);
-    if (merged)
-      continue;
-    fprintf(out, "%s %s", first ? "never called, not deployed:" : ",",
-            g->funcs[f].name);
-    first = false;
-  }
-  if (!first)
-    fputc('\n', out);
+  print_functions(out, g, p, true, "merged only, no workers of its own:");
+  print_functions(out, g, p, false, "never called, not deployed:");
 
   bool per_request = in->nprofiles > 0;
   bool bytes = strcmp(in->weights, "bytes") == 0;
@@ -344,10 +342,7 @@ json_t *plan_json(const struct plan_input *in, const struct plan *p,
   for (size_t f = 0; f < g->nfuncs; f++) {
     if (p->deployed[f])
       continue;
-    bool merged = false;
-    for (size_t i = 0; i < p->nlibs && !merged; i++)
-      merged = plan_library_has(&p->libs[i], f);
-    json_array_append_new(merged ? merged_only : not_called,
+    json_array_append_new(merged_somewhere(p, f) ? merged_only : not_called,
                           json_string(g->funcs[f].name));
   }
   for (size_t f = 0; f < g->nfuncs; f++) {
