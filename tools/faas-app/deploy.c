@@ -97,6 +97,11 @@ static int check_deploy_dir(const char *dir, const struct input *in,
       return complain(EXIT_ERROR, "%s: %s", dir, strerror(errno));
     return 0;
   }
+  if (S_ISLNK(st.st_mode))
+    return complain(EXIT_ERROR,
+                    "%s: is a symbolic link; give the directory it names "
+                    "(deploy replaces DIR itself)",
+                    dir);
   if (!S_ISDIR(st.st_mode))
     return complain(EXIT_ERROR,
                     "%s: is not a directory; a deployment is a directory "
@@ -628,6 +633,16 @@ int deploy_command(int argc, char **argv, const char *default_llvm) {
     while (n > 1 && parent[n - 1] == '/')
       parent[--n] = '\0';
     snprintf(d.stage, sizeof d.stage, "%s.new-XXXXXX", parent);
+    /* DIR's parents, made as faas-app build makes its DIR's */
+    char *slash = strrchr(parent, '/');
+    if (slash != NULL && slash != parent) {
+      *slash = '\0';
+      if (make_dirs(parent) != 0) {
+        complain(EXIT_ERROR, "%s: cannot make the directory: %s", parent,
+                 strerror(errno));
+        goto out;
+      }
+    }
   }
   if (mkdtemp(d.stage) == NULL) {
     complain(EXIT_ERROR, "%s: cannot make a directory beside it: %s", d.out,

@@ -190,7 +190,7 @@ static int check_dir(const char *dir, int *make) {
 }
 
 /* mkdir -p dir. */
-static int make_dirs(const char *dir) {
+int make_dirs(const char *dir) {
   char p[PATH_MAX];
   if (strlcpy(p, dir, sizeof p) >= sizeof p) {
     errno = ENAMETOOLONG;

@@ -45,6 +45,9 @@ int check_output(const char *out, const struct input *in, size_t nin,
  * link out names). 0, or an exit status (said). */
 int write_file_replacing(const char *out, const char *data, size_t len);
 
+/* mkdir -p dir: 0, or -1 with errno. */
+int make_dirs(const char *dir);
+
 /* A manifest path: as written when absolute, else in the manifest's
  * directory. */
 void in_app_dir(char out[PATH_MAX], const struct app *app, const char *p);
