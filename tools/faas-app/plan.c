@@ -63,8 +63,11 @@ struct planner {
   const struct plan_graph *g;
   const struct adjacency *adj;
   const struct plan_limits *lim;
-  bool *allowed;   /* per function: may be in this library */
+  size_t entry;
+  bool *excluded;  /* per function: of the entry's cycle, which is split */
   bool *reached;   /* per function: the entry reaches it */
+  size_t *reach_list, nreach; /* the functions reached, in the walk's order */
+  bool *mark;      /* per function: scratch, all false between uses */
   size_t *unit_of; /* per reached function: its unit */
   /* Tarjan's */
   size_t *index, *low, *stack, nstack, counter;
@@ -85,14 +88,28 @@ struct planner {
   bool have_best;
 };
 
-static void walk(struct planner *s, size_t f) {
-  if (s->reached[f])
-    return;
-  s->reached[f] = true;
-  for (size_t k = s->adj->start[f]; k < s->adj->start[f + 1]; k++) {
-    size_t t = s->g->edges[s->adj->edge[k]].to;
-    if (s->allowed[t])
-      walk(s, t);
+/* May f be in the library of s->entry? */
+static bool allowed(const struct planner *s, size_t f) {
+  return f == s->entry || (!s->g->funcs[f].never && !s->excluded[f]);
+}
+
+/* Everything the entry reaches through functions allowed in its library;
+ * s->stack is free here (Tarjan's comes after). */
+static void walk(struct planner *s, size_t entry) {
+  size_t top = 0;
+  s->reached[entry] = true;
+  s->reach_list[s->nreach++] = entry;
+  s->stack[top++] = entry;
+  while (top > 0) {
+    size_t f = s->stack[--top];
+    for (size_t k = s->adj->start[f]; k < s->adj->start[f + 1]; k++) {
+      size_t t = s->g->edges[s->adj->edge[k]].to;
+      if (!s->reached[t] && allowed(s, t)) {
+        s->reached[t] = true;
+        s->reach_list[s->nreach++] = t;
+        s->stack[top++] = t;
+      }
+    }
   }
 }
 
@@ -125,16 +142,18 @@ static void tarjan(struct planner *s, size_t f) {
 /* Steps 1 and 2 for entry: reached functions, units in topological order
  * (the entry's unit is 0). */
 static void units_of(struct planner *s, size_t entry) {
-  size_t n = s->g->nfuncs;
-  memset(s->reached, 0, n * sizeof *s->reached);
-  memset(s->index, 0, n * sizeof *s->index);
-  s->nstack = s->counter = s->nunits = 0;
+  /* What the last walk marked, unmarked: the work is what is reached, not
+   * the whole graph. */
+  for (size_t k = 0; k < s->nreach; k++)
+    s->reached[s->reach_list[k]] = false, s->index[s->reach_list[k]] = 0;
+  s->nreach = s->nstack = s->counter = s->nunits = 0;
   walk(s, entry);
   tarjan(s, entry);
   /* Tarjan finishes a unit after every unit it calls: reverse. */
-  for (size_t f = 0; f < n; f++)
-    if (s->reached[f])
-      s->unit_of[f] = s->nunits - 1 - s->unit_of[f];
+  for (size_t k = 0; k < s->nreach; k++) {
+    size_t f = s->reach_list[k];
+    s->unit_of[f] = s->nunits - 1 - s->unit_of[f];
+  }
 }
 
 static bool fits(const struct planner *s, long count, unsigned long size) {
@@ -148,22 +167,22 @@ static void unit_totals(struct planner *s) {
   memset(s->ucount, 0, s->nunits * sizeof *s->ucount);
   memset(s->uinner, 0, s->nunits * sizeof *s->uinner);
   s->nx = 0;
-  for (size_t f = 0; f < g->nfuncs; f++)
-    if (s->reached[f]) {
-      s->usize[s->unit_of[f]] += g->funcs[f].size;
-      s->ucount[s->unit_of[f]]++;
-    }
-  for (size_t e = 0; e < g->nedges; e++) {
-    size_t a = g->edges[e].from, b = g->edges[e].to;
-    if (!s->reached[a] || !s->reached[b])
-      continue;
-    size_t ua = s->unit_of[a], ub = s->unit_of[b];
-    if (ua == ub) {
-      s->uinner[ua] += g->edges[e].weight;
-    } else {
-      s->xfrom[s->nx] = ua;
-      s->xto[s->nx] = ub;
-      s->xw[s->nx++] = g->edges[e].weight;
+  for (size_t k = 0; k < s->nreach; k++) {
+    size_t a = s->reach_list[k], ua = s->unit_of[a];
+    s->usize[ua] += g->funcs[a].size;
+    s->ucount[ua]++;
+    for (size_t j = s->adj->start[a]; j < s->adj->start[a + 1]; j++) {
+      const struct plan_edge *e = &g->edges[s->adj->edge[j]];
+      if (!s->reached[e->to])
+        continue;
+      size_t ub = s->unit_of[e->to];
+      if (ua == ub) {
+        s->uinner[ua] += e->weight;
+      } else {
+        s->xfrom[s->nx] = ua;
+        s->xto[s->nx] = ub;
+        s->xw[s->nx++] = e->weight;
+      }
     }
   }
 }
@@ -363,19 +382,27 @@ out:
   return rc;
 }
 
+static int size_cmp(const void *a, const void *b) {
+  size_t x = *(const size_t *)a, y = *(const size_t *)b;
+  return x < y ? -1 : x > y;
+}
+
 static int plan_one(struct planner *s, size_t entry, struct plan_library *l) {
   const struct plan_graph *g = s->g;
-  size_t n = g->nfuncs;
   memset(l, 0, sizeof *l);
-  l->entry = entry;
-  for (size_t f = 0; f < n; f++)
-    s->allowed[f] = f == entry || !g->funcs[f].never;
+  l->entry = s->entry = entry;
   units_of(s, entry);
   unit_totals(s);
+  size_t *split = NULL, nsplit = 0;
   if (s->ucount[0] > 1 && !fits(s, s->ucount[0], s->usize[0])) {
-    for (size_t f = 0; f < n; f++)
-      if (s->reached[f] && s->unit_of[f] == 0 && f != entry)
-        s->allowed[f] = false;
+    if ((split = reallocarray(NULL, (size_t)s->ucount[0], sizeof *split)) ==
+        NULL)
+      return -1;
+    for (size_t k = 0; k < s->nreach; k++) {
+      size_t f = s->reach_list[k];
+      if (s->unit_of[f] == 0 && f != entry)
+        s->excluded[f] = true, split[nsplit++] = f;
+    }
     l->cycle_split = true;
     units_of(s, entry);
     unit_totals(s);
@@ -384,6 +411,7 @@ static int plan_one(struct planner *s, size_t entry, struct plan_library *l) {
   l->candidates = s->nunits;
   s->have_best = false;
   memset(s->in, 0, s->nunits * sizeof *s->in);
+  int rc = 0;
   if (s->lim->max_functions <= 0 && s->lim->max_code_bytes == 0) {
     l->method = PLAN_ALL;
     double w = 0;
@@ -398,40 +426,50 @@ static int plan_one(struct planner *s, size_t entry, struct plan_library *l) {
     branch(s, 1, s->uinner[0], s->ucount[0], s->usize[0]);
   } else {
     l->method = PLAN_HEURISTIC;
-    if (greedy(s) != 0)
-      return -1;
+    rc = greedy(s);
   }
-  l->members = reallocarray(NULL, n, sizeof *l->members);
-  if (l->members == NULL)
+  for (size_t k = 0; k < nsplit; k++)
+    s->excluded[split[k]] = false;
+  free(split);
+  if (rc != 0 || (l->members = reallocarray(NULL, s->nreach + 1,
+                                            sizeof *l->members)) == NULL)
     return -1;
-  l->members[l->nmembers++] = entry;
-  for (size_t f = 0; f < n; f++)
-    if (f != entry && s->reached[f] && s->best[s->unit_of[f]])
-      l->members[l->nmembers++] = f;
-  l->fused_weight = 0;
-  for (size_t e = 0; e < g->nedges; e++)
-    if (plan_library_has(l, g->edges[e].from) &&
-        plan_library_has(l, g->edges[e].to))
-      l->fused_weight += g->edges[e].weight;
+  /* the entry first, then the others in the graph's order */
+  for (size_t k = 0; k < s->nreach; k++) {
+    size_t f = s->reach_list[k];
+    if (f != entry && s->best[s->unit_of[f]])
+      l->members[++l->nmembers] = f;
+  }
+  qsort(l->members + 1, l->nmembers, sizeof *l->members, size_cmp);
+  l->members[0] = entry;
+  l->nmembers++;
   for (size_t k = 0; k < l->nmembers; k++)
-    l->code_bytes += g->funcs[l->members[k]].size;
+    s->mark[l->members[k]] = true;
+  for (size_t k = 0; k < l->nmembers; k++) {
+    size_t f = l->members[k];
+    l->code_bytes += g->funcs[f].size;
+    for (size_t j = s->adj->start[f]; j < s->adj->start[f + 1]; j++) {
+      const struct plan_edge *e = &g->edges[s->adj->edge[j]];
+      if (s->mark[e->to])
+        l->fused_weight += e->weight;
+    }
+  }
+  for (size_t k = 0; k < l->nmembers; k++)
+    s->mark[l->members[k]] = false;
   return 0;
 }
 
 /* ---- every library --------------------------------------------------------- */
 
 bool plan_library_has(const struct plan_library *l, size_t f) {
-  for (size_t k = 0; k < l->nmembers; k++)
-    if (l->members[k] == f)
-      return true;
-  return false;
+  return l->nmembers > 0 &&
+         (l->members[0] == f ||
+          bsearch(&f, l->members + 1, l->nmembers - 1, sizeof f, size_cmp) !=
+              NULL);
 }
 
 const struct plan_library *plan_library_of(const struct plan *p, size_t f) {
-  for (size_t i = 0; i < p->nlibs; i++)
-    if (p->libs[i].entry == f)
-      return &p->libs[i];
-  return NULL;
+  return p->library_of[f] >= 0 ? &p->libs[p->library_of[f]] : NULL;
 }
 
 void plan_free(struct plan *p) {
@@ -439,6 +477,8 @@ void plan_free(struct plan *p) {
     free(p->libs[i].members);
   free(p->libs);
   free(p->deployed);
+  free(p->library_of);
+  free(p->in_library);
   memset(p, 0, sizeof *p);
 }
 
@@ -452,12 +492,16 @@ int plan_make(const struct plan_graph *g, const struct plan_limits *lim,
 
   memset(p, 0, sizeof *p);
   p->deployed = calloc(n + 1, sizeof *p->deployed);
+  p->in_library = calloc(n + 1, sizeof *p->in_library);
+  p->library_of = reallocarray(NULL, n + 1, sizeof *p->library_of);
   p->libs = reallocarray(NULL, n + 1, sizeof *p->libs);
-  s.allowed = calloc(n + 1, sizeof *s.allowed);
+  s.excluded = calloc(n + 1, sizeof *s.excluded);
+  s.mark = calloc(n + 1, sizeof *s.mark);
+  s.reach_list = reallocarray(NULL, n + 1, sizeof *s.reach_list);
   s.reached = calloc(n + 1, sizeof *s.reached);
   s.on_stack = calloc(n + 1, sizeof *s.on_stack);
   s.unit_of = reallocarray(NULL, n + 1, sizeof *s.unit_of);
-  s.index = reallocarray(NULL, n + 1, sizeof *s.index);
+  s.index = calloc(n + 1, sizeof *s.index);
   s.low = reallocarray(NULL, n + 1, sizeof *s.low);
   s.stack = reallocarray(NULL, n + 1, sizeof *s.stack);
   s.usize = reallocarray(NULL, n + 1, sizeof *s.usize);
@@ -469,13 +513,17 @@ int plan_make(const struct plan_graph *g, const struct plan_limits *lim,
   s.xto = reallocarray(NULL, g->nedges + 1, sizeof *s.xto);
   s.xw = reallocarray(NULL, g->nedges + 1, sizeof *s.xw);
   if (queue == NULL || p->deployed == NULL || p->libs == NULL ||
-      s.allowed == NULL || s.reached == NULL || s.on_stack == NULL ||
+      p->in_library == NULL || p->library_of == NULL || s.excluded == NULL ||
+      s.mark == NULL || s.reach_list == NULL || s.reached == NULL ||
+      s.on_stack == NULL ||
       s.unit_of == NULL || s.index == NULL || s.low == NULL ||
       s.stack == NULL || s.usize == NULL || s.ucount == NULL ||
       s.uinner == NULL || s.in == NULL || s.best == NULL || s.xfrom == NULL ||
       s.xto == NULL || s.xw == NULL || adjacency_make(g, &adj) != 0)
     goto out;
 
+  for (size_t f = 0; f < n; f++)
+    p->library_of[f] = -1;
   for (size_t f = 0; f < n; f++)
     if (g->funcs[f].is_public)
       p->deployed[f] = true, queue[nq++] = f;
@@ -499,15 +547,19 @@ int plan_make(const struct plan_graph *g, const struct plan_limits *lim,
     struct plan_library *l = &p->libs[p->nlibs];
     if (plan_one(&s, queue[q], l) != 0)
       goto out;
-    p->nlibs++;
+    p->library_of[queue[q]] = (long)p->nlibs++;
+    for (size_t k = 0; k < l->nmembers; k++)
+      s.mark[l->members[k]] = p->in_library[l->members[k]] = true;
     for (size_t k = 0; k < l->nmembers; k++) {
       size_t f = l->members[k];
       for (size_t j = adj.start[f]; j < adj.start[f + 1]; j++) {
         size_t t = g->edges[adj.edge[j]].to;
-        if (!p->deployed[t] && !plan_library_has(l, t))
+        if (!p->deployed[t] && !s.mark[t])
           p->deployed[t] = true, queue[nq++] = t;
       }
     }
+    for (size_t k = 0; k < l->nmembers; k++)
+      s.mark[l->members[k]] = false;
   }
   rc = 0;
 out:
@@ -516,7 +568,9 @@ out:
   free(queue);
   free(adj.start);
   free(adj.edge);
-  free(s.allowed);
+  free(s.excluded);
+  free(s.mark);
+  free(s.reach_list);
   free(s.reached);
   free(s.on_stack);
   free(s.unit_of);

@@ -74,6 +74,8 @@ struct plan {
                               * the functions libraries call, as found */
   size_t nlibs;
   bool *deployed;    /* per function: it has its own library and workers */
+  long *library_of;  /* per function: the index of its library, or -1 */
+  bool *in_library;  /* per function: merged into some library */
   bool all_deployed; /* a run-time name no hint bounds: every function */
 };
 

@@ -142,10 +142,39 @@ static struct plan_edge *find_edge(const struct plan_graph *g, size_t from,
   return NULL;
 }
 
-static long index_of(const struct plan_graph *g, const char *name) {
-  for (size_t i = 0; i < g->nfuncs; i++)
-    if (g->funcs[i].name != NULL && strcmp(g->funcs[i].name, name) == 0)
-      return (long)i;
+/* The functions by name (in->by_name, sorted), for lookups in log time:
+ * a graph file may name thousands. */
+static const struct plan_graph *sorting;
+
+static int by_name_cmp(const void *a, const void *b) {
+  size_t x = *(const size_t *)a, y = *(const size_t *)b;
+  int c = strcmp(sorting->funcs[x].name, sorting->funcs[y].name);
+  return c != 0 ? c : x < y ? -1 : x > y;
+}
+
+static int index_names(struct plan_input *in) {
+  in->by_name = reallocarray(NULL, in->g.nfuncs + 1, sizeof *in->by_name);
+  if (in->by_name == NULL)
+    return -1;
+  for (size_t f = 0; f < in->g.nfuncs; f++)
+    in->by_name[f] = f;
+  sorting = &in->g;
+  qsort(in->by_name, in->g.nfuncs, sizeof *in->by_name, by_name_cmp);
+  return 0;
+}
+
+static long index_of(const struct plan_input *in, const char *name) {
+  size_t lo = 0, hi = in->g.nfuncs;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int c = strcmp(in->g.funcs[in->by_name[mid]].name, name);
+    if (c == 0)
+      return (long)in->by_name[mid];
+    if (c < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
   return -1;
 }
 
@@ -153,7 +182,7 @@ static int mark_never(struct plan_input *in, const char *const *never,
                       size_t nnever, const char *where, char *err,
                       size_t errlen) {
   for (size_t k = 0; k < nnever; k++) {
-    long f = index_of(&in->g, never[k]);
+    long f = index_of(in, never[k]);
     if (f < 0)
       return fail(err, errlen, "--never %s: not a function of %s", never[k],
                   where);
@@ -231,7 +260,7 @@ static int read_callgraph(struct plan_input *in, const struct app *app,
                 i);
       break;
     }
-    long t = index_of(&in->g, json_string_value(v));
+    long t = index_of(in, json_string_value(v));
     if ((t >= 0 ? add_pair(pairs, f, (size_t)t)
                 : note_unknown(in, f, json_string_value(v))) != 0) {
       rc = fail(err, errlen, "out of memory");
@@ -245,7 +274,7 @@ static int read_callgraph(struct plan_input *in, const struct app *app,
     } else {
       in->hinted[f] = true;
       for (size_t k = 0; k < hint->n && rc == 0; k++)
-        if (add_pair(pairs, f, (size_t)index_of(&in->g, hint->v[k])) != 0)
+        if (add_pair(pairs, f, (size_t)index_of(in, hint->v[k])) != 0)
           rc = fail(err, errlen, "out of memory");
     }
   }
@@ -272,7 +301,7 @@ static int read_profile(struct plan_input *in, json_t *root, const char *path,
                 "%s: not a profile of faas-run --profile (an object with "
                 "\"entry\", \"requests\" and \"edges\")",
                 path);
-  long ef = index_of(&in->g, json_string_value(entry));
+  long ef = index_of(in, json_string_value(entry));
   if (ef < 0)
     return fail(err, errlen, "%s: entry: '%s' is not a function of this app",
                 path, json_string_value(entry));
@@ -295,13 +324,13 @@ static int read_profile(struct plan_input *in, json_t *root, const char *path,
                   path, i);
     if (json_is_null(caller))
       continue; /* a request from outside */
-    long from = index_of(&in->g, json_string_value(caller));
+    long from = index_of(in, json_string_value(caller));
     if (from < 0)
       return fail(err, errlen,
                   "%s: edges[%zu].caller: '%s' is not a function of this app",
                   path, i, json_string_value(caller));
     long to = json_is_null(callee) ? -1
-                                   : index_of(&in->g, json_string_value(callee));
+                                   : index_of(in, json_string_value(callee));
     if (to < 0) {
       if (pairs != NULL && json_is_string(callee) &&
           note_unknown(in, (size_t)from, json_string_value(callee)) != 0)
@@ -341,6 +370,10 @@ int plan_input_from_app(struct plan_input *in, const struct app *app,
     in->g.funcs[f].name = app->funcs[f].name;
     in->g.funcs[f].is_public = app->funcs[f].is_public;
     in->func_ids[f] = app->funcs[f].func_id;
+  }
+  if (index_names(in) != 0) {
+    fail(err, errlen, "out of memory");
+    goto out;
   }
   if (mark_never(in, never, nnever, app->path, err, errlen) != 0)
     goto out;
@@ -410,6 +443,8 @@ out:
 
 /* ---- from a graph file ----------------------------------------------------- */
 
+#define GRAPH_FUNCTIONS_MAX 50000
+
 static const char *const graph_function_fields[] = {"name", "size", "public",
                                                     "calls_anything"};
 static const char *const graph_edge_fields[] = {"caller", "callee", "weight"};
@@ -450,6 +485,10 @@ int plan_input_from_graph(struct plan_input *in, const char *path,
   if (!json_is_array(fs) || json_array_size(fs) == 0)
     return fail(err, errlen, "%s: functions: expected a non-empty array",
                 path);
+  /* the planner's cycle search recurses as deep as a chain of calls */
+  if (json_array_size(fs) > GRAPH_FUNCTIONS_MAX)
+    return fail(err, errlen, "%s: functions: more than %d", path,
+                GRAPH_FUNCTIONS_MAX);
   if (es != NULL && !json_is_array(es))
     return fail(err, errlen, "%s: edges: expected an array", path);
   if (alloc_funcs(in, json_array_size(fs)) != 0)
@@ -472,9 +511,6 @@ int plan_input_from_graph(struct plan_input *in, const char *path,
                   "%s: functions[%zu].name: expected a function name "
                   "(" FAASFUSE_NAME_CLASS "+)",
                   path, i);
-    if (index_of(&in->g, json_string_value(name)) >= 0)
-      return fail(err, errlen, "%s: functions[%zu].name: '%s' twice", path,
-                  i, json_string_value(name));
     if (!is_count(size))
       return fail(err, errlen,
                   "%s: functions[%zu].size: expected an integer from 0 "
@@ -492,7 +528,18 @@ int plan_input_from_graph(struct plan_input *in, const char *path,
     f->is_public = json_is_true(pub);
     f->calls_anything = json_is_true(any);
   }
-  /* index_of above looks at the functions named so far only */
+  if (index_names(in) != 0)
+    return fail(err, errlen, "out of memory");
+  /* a name twice: the second of the first such pair, in the file's order */
+  size_t twice = in->g.nfuncs;
+  for (size_t k = 1; k < in->g.nfuncs; k++)
+    if (strcmp(in->g.funcs[in->by_name[k]].name,
+               in->g.funcs[in->by_name[k - 1]].name) == 0 &&
+        in->by_name[k] < twice)
+      twice = in->by_name[k];
+  if (twice < in->g.nfuncs)
+    return fail(err, errlen, "%s: functions[%zu].name: '%s' twice", path,
+                twice, in->g.funcs[twice].name);
   size_t nf = in->g.nfuncs;
   bool any_public = false;
   for (size_t f = 0; f < nf; f++)
@@ -510,20 +557,20 @@ int plan_input_from_graph(struct plan_input *in, const char *path,
                   path, i, bad);
     const char *which = !json_is_string(caller) ? "caller" : "callee";
     if (!json_is_string(caller) || !json_is_string(callee) ||
-        index_of(&in->g, json_string_value(caller)) < 0 ||
-        index_of(&in->g, json_string_value(callee)) < 0)
+        index_of(in, json_string_value(caller)) < 0 ||
+        index_of(in, json_string_value(callee)) < 0)
       return fail(err, errlen, "%s: edges[%zu].%s: expected a function of "
                                "the graph",
                   path, i,
                   json_is_string(caller) &&
-                          index_of(&in->g, json_string_value(caller)) >= 0
+                          index_of(in, json_string_value(caller)) >= 0
                       ? "callee"
                       : which);
     if (w != NULL && !(json_is_number(w) && json_number_value(w) >= 0))
       return fail(err, errlen,
                   "%s: edges[%zu].weight: expected a number from 0", path, i);
-    if (add_pair(&pairs, (size_t)index_of(&in->g, json_string_value(caller)),
-                 (size_t)index_of(&in->g, json_string_value(callee))) != 0)
+    if (add_pair(&pairs, (size_t)index_of(in, json_string_value(caller)),
+                 (size_t)index_of(in, json_string_value(callee))) != 0)
       return fail(err, errlen, "out of memory");
   }
   size_t nraw = pairs.n;
@@ -539,8 +586,8 @@ int plan_input_from_graph(struct plan_input *in, const char *path,
     json_t *w = json_object_get(v, "weight");
     struct plan_edge *e = find_edge(
         &in->g,
-        (size_t)index_of(&in->g, json_string_value(json_object_get(v, "caller"))),
-        (size_t)index_of(&in->g, json_string_value(json_object_get(v, "callee"))));
+        (size_t)index_of(in, json_string_value(json_object_get(v, "caller"))),
+        (size_t)index_of(in, json_string_value(json_object_get(v, "callee"))));
     e->weight = w != NULL ? json_number_value(w) : 1;
   }
   in->weights = "graph";
@@ -558,6 +605,7 @@ void plan_input_free(struct plan_input *in) {
   free(in->func_ids);
   free(in->g.funcs);
   free(in->g.edges);
+  free(in->by_name);
   json_decref(in->owned);
   memset(in, 0, sizeof *in);
 }

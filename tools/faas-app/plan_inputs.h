@@ -33,6 +33,7 @@ struct plan_input {
   bool *hinted;
   /* per function: names it calls that are no function of the app */
   char **unknown_calls; /* "A, B" or NULL */
+  size_t *by_name;      /* the functions sorted by name */
   void *owned;          /* what the strings point into */
 };
 

@@ -21,23 +21,6 @@
 
 #include "plan_report.h"
 
-/* For each library, which functions it merges. */
-static bool *membership(const struct plan_input *in, const struct plan *p) {
-  size_t n = in->g.nfuncs;
-  bool *m = calloc(p->nlibs * n + 1, sizeof *m);
-  for (size_t i = 0; m != NULL && i < p->nlibs; i++)
-    for (size_t k = 0; k < p->libs[i].nmembers; k++)
-      m[i * n + p->libs[i].members[k]] = true;
-  return m;
-}
-
-static long library_index(const struct plan *p, size_t f) {
-  for (size_t i = 0; i < p->nlibs; i++)
-    if (p->libs[i].entry == f)
-      return (long)i;
-  return -1;
-}
-
 const struct plan_profile *plan_profile_of(const struct plan_input *in,
                                            size_t entry) {
   for (size_t k = 0; k < in->nprofiles; k++)
@@ -46,43 +29,96 @@ const struct plan_profile *plan_profile_of(const struct plan_input *in,
   return NULL;
 }
 
+/* A set of (library, function) pairs: open addressing, keys + 1 so that
+ * 0 is empty. */
+struct pair_set {
+  unsigned long long *key;
+  size_t cap, n;
+};
+
+static int pair_set_add(struct pair_set *ps, unsigned long long k) {
+  if (2 * (ps->n + 1) > ps->cap) {
+    struct pair_set big = {calloc(ps->cap ? ps->cap * 2 : 64, sizeof *big.key),
+                           ps->cap ? ps->cap * 2 : 64, 0};
+    if (big.key == NULL)
+      return -1;
+    for (size_t i = 0; i < ps->cap; i++)
+      if (ps->key[i] != 0)
+        pair_set_add(&big, ps->key[i] - 1);
+    free(ps->key);
+    *ps = big;
+  }
+  size_t i = (size_t)((k * 0x9E3779B97F4A7C15ull) >> 7) & (ps->cap - 1);
+  while (ps->key[i] != 0) {
+    if (ps->key[i] == k + 1)
+      return 0;
+    i = (i + 1) & (ps->cap - 1);
+  }
+  ps->key[i] = k + 1;
+  ps->n++;
+  return 1;
+}
+
 int plan_predict(const struct plan_input *in, const struct plan *p,
                  size_t entry, double *before, double *after) {
   const struct plan_graph *g = &in->g;
   const struct plan_profile *prof = plan_profile_of(in, entry);
-  size_t n = g->nfuncs, nl = p->nlibs;
-  bool *mem = membership(in, p);
-  bool *seen = calloc(n * nl + 1, sizeof *seen);
+  size_t n = g->nfuncs;
+  size_t *start = calloc(n + 2, sizeof *start);
+  size_t *edge = reallocarray(NULL, g->nedges + 1, sizeof *edge);
   bool *reached = calloc(g->nedges + 1, sizeof *reached);
   bool *rpc = calloc(g->nedges + 1, sizeof *rpc);
-  size_t *queue = reallocarray(NULL, n * nl + 1, sizeof *queue), nq = 0;
-  long l0 = library_index(p, entry);
+  struct pair_set seen = {0};
+  /* (library, function) pairs to follow */
+  unsigned long long *queue = NULL;
+  size_t nq = 0, qcap = 0;
+  long l0 = p->library_of[entry];
   int rc = -1;
 
   *before = *after = 0;
-  if (mem == NULL || seen == NULL || reached == NULL || rpc == NULL ||
-      queue == NULL || l0 < 0)
+  if (start == NULL || edge == NULL || reached == NULL || rpc == NULL ||
+      l0 < 0)
     goto out;
-  seen[(size_t)l0 * n + entry] = true;
-  queue[nq++] = (size_t)l0 * n + entry;
+  /* out edges per function (g->edges are sorted by caller) */
+  for (size_t e = 0; e < g->nedges; e++)
+    start[g->edges[e].from + 1]++;
+  for (size_t f = 0; f < n; f++)
+    start[f + 1] += start[f];
+  for (size_t e = 0; e < g->nedges; e++)
+    edge[e] = e;
+#define FOLLOW(l, f)                                                           \
+  do {                                                                         \
+    unsigned long long k_ = (unsigned long long)(l) * n + (f);                 \
+    int r_ = pair_set_add(&seen, k_);                                          \
+    if (r_ < 0)                                                                \
+      goto out;                                                                \
+    if (r_ > 0) {                                                              \
+      if (nq == qcap) {                                                        \
+        unsigned long long *q_ =                                               \
+            reallocarray(queue, qcap = qcap ? qcap * 2 : 64, sizeof *q_);      \
+        if (q_ == NULL)                                                        \
+          goto out;                                                            \
+        queue = q_;                                                            \
+      }                                                                        \
+      queue[nq++] = k_;                                                        \
+    }                                                                          \
+  } while (0)
+  FOLLOW(l0, entry);
   for (size_t q = 0; q < nq; q++) {
-    size_t l = queue[q] / n, f = queue[q] % n;
-    for (size_t e = 0; e < g->nedges; e++) {
-      if (g->edges[e].from != f)
-        continue;
-      size_t t = g->edges[e].to;
+    size_t l = (size_t)(queue[q] / n), f = (size_t)(queue[q] % n);
+    for (size_t j = start[f]; j < start[f + 1]; j++) {
+      size_t e = edge[j], t = g->edges[e].to;
       long lt = (long)l;
       reached[e] = true;
-      if (!mem[l * n + t]) {
+      if (!plan_library_has(&p->libs[l], t)) {
         rpc[e] = true;
-        lt = library_index(p, t);
+        lt = p->library_of[t];
       }
-      if (lt >= 0 && !seen[(size_t)lt * n + t]) {
-        seen[(size_t)lt * n + t] = true;
-        queue[nq++] = (size_t)lt * n + t;
-      }
+      if (lt >= 0)
+        FOLLOW(lt, t);
     }
   }
+#undef FOLLOW
   for (size_t e = 0; e < g->nedges; e++) {
     double w = prof != NULL ? prof->per_edge[e] /
                                   (prof->requests > 0 ? prof->requests : 1)
@@ -94,30 +130,23 @@ int plan_predict(const struct plan_input *in, const struct plan *p,
   }
   rc = 0;
 out:
-  free(mem);
-  free(seen);
+  free(start);
+  free(edge);
   free(reached);
   free(rpc);
+  free(seen.key);
   free(queue);
   return rc;
 }
 
-/* Is f merged into some library (its own included)? */
-static bool merged_somewhere(const struct plan *p, size_t f) {
-  for (size_t i = 0; i < p->nlibs; i++)
-    if (plan_library_has(&p->libs[i], f))
-      return true;
-  return false;
-}
-
 /* Prints "LABEL A, B, C" and a newline: the functions f with
- * merged_somewhere(f) == merged, deployed ones left out; nothing if none. */
+ * in_library[f] == merged, deployed ones left out; nothing if none. */
 static void print_functions(FILE *out, const struct plan_graph *g,
                             const struct plan *p, bool merged,
                             const char *label) {
   bool first = true;
   for (size_t f = 0; f < g->nfuncs; f++) {
-    if (p->deployed[f] || merged_somewhere(p, f) != merged)
+    if (p->deployed[f] || p->in_library[f] != merged)
       continue;
     fprintf(out, "%s %s", first ? label : ",", g->funcs[f].name);
     first = false;
@@ -342,7 +371,7 @@ json_t *plan_json(const struct plan_input *in, const struct plan *p,
   for (size_t f = 0; f < g->nfuncs; f++) {
     if (p->deployed[f])
       continue;
-    json_array_append_new(merged_somewhere(p, f) ? merged_only : not_called,
+    json_array_append_new(p->in_library[f] ? merged_only : not_called,
                           json_string(g->funcs[f].name));
   }
   for (size_t f = 0; f < g->nfuncs; f++) {
