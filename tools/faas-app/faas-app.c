@@ -53,30 +53,41 @@
 #define USAGE                                                                  \
   "usage: faas-app check APP.json\n"                                           \
   "       faas-app build [-o DIR] [--llvm-version N] [-v] APP.json\n"          \
+  "       faas-app plan [--lib-dir DIR] [--profile FILE]... "                  \
+  "[--weigh calls|bytes]\n"                                                    \
+  "                     [LIMITS] [-o PLAN.json] APP.json\n"                    \
+  "       faas-app plan --graph GRAPH.json [LIMITS] [-o PLAN.json]\n"          \
+  "       faas-app deploy [-o DIR] [--lib-dir DIR] --requests ENTRY=FILE...\n" \
+  "                       [--llvm-version N] [-O0..-O3] [-v] [--profile "      \
+  "FILE]...\n"                                                                 \
+  "                       [--weigh calls|bytes] [LIMITS] APP.json\n"           \
+  "  LIMITS: [--max-functions N] [--max-code-size BYTES[k|M|G]] "              \
+  "[--never NAME]...\n"                                                        \
+  "          [--exact-up-to N]\n"                                              \
   "\n"                                                                         \
-  "check  reads the application manifest and says its first problem, if "     \
+  "check   reads the application manifest and says its first problem, if "    \
   "any\n"                                                                      \
-  "build  builds each function of it on its own (unmerged) with faas-merge\n"  \
-  "       into DIR/NAME.so, the libraries faas-run --app APP.json loads,\n"    \
-  "       and its call graph into DIR/NAME.callgraph.json\n"                   \
+  "build   builds each function of it on its own (unmerged) with faas-merge\n" \
+  "        into DIR/NAME.so (the libraries faas-run --app APP.json loads)\n"   \
+  "        and its call graph into DIR/NAME.callgraph.json\n"                  \
   "  -o DIR            where they go (default: lib/ beside APP.json)\n"        \
   "  --llvm-version N  the LLVM faas-merge uses (default " FAASFUSE_LLVM      \
   ")\n"                                                                        \
   "  -v                faas-merge prints every command\n"                     \
-  "plan   says which functions to merge into which library (a table; -o:\n"  \
-  "       JSON), from build's libraries and call graphs\n"                    \
-  "  faas-app plan [--lib-dir DIR] [--profile FILE]... [--weigh calls|bytes]\n" \
-  "                [LIMITS] [-o PLAN.json] APP.json\n"                         \
-  "  faas-app plan --graph GRAPH.json [LIMITS] [-o PLAN.json]\n"             \
-  "  LIMITS: [--max-functions N] [--max-code-size BYTES[k|M|G]]\n"           \
-  "          [--never NAME]... [--exact-up-to N (default 20)]\n"              \
-  "deploy plans, builds each library, writes DIR (default deploy/ beside\n" \
-  "       APP.json: the libraries, func_config.json, launch.sh, plan.json)\n"\
-  "       and checks it against the unmerged build on recorded requests\n"  \
-  "  faas-app deploy [-o DIR] [--lib-dir DIR] --requests ENTRY=FILE...\n"    \
-  "                  [--llvm-version N] [-O0..-O3] [-v] [plan options] "    \
-  "APP.json\n"                                                               \
-  "The manifest's format, the plan and the deployment: README.md,\n"        \
+  "plan    says which functions to merge into which library, as a table\n"    \
+  "        (and with -o as JSON), from what build left in --lib-dir DIR\n"    \
+  "        (default lib/ beside APP.json), or from a graph file\n"            \
+  "  --profile FILE    weigh calls by a faas-run --profile (one per entry)\n" \
+  "  --weigh calls|bytes  what a profile's edge weighs (default calls)\n"     \
+  "  --max-functions N, --max-code-size BYTES  limits per library\n"          \
+  "  --never NAME      never merge NAME into another function's library\n"    \
+  "  --exact-up-to N   search exactly up to N parts, else greedily (default " \
+  "20)\n"                                                                      \
+  "deploy  plans, builds each library, writes DIR (default deploy/ beside\n"  \
+  "        APP.json: the libraries, func_config.json, launch.sh, plan.json)\n" \
+  "        after checking it answers every --requests file as the unmerged\n" \
+  "        build does, in one process and with --ipc\n"                       \
+  "The manifest's format, the plan and the deployment: README.md,\n"         \
   "\"Merging an application\".\n"                                            \
   "Exit status: 0 done, 2 usage error or bad manifest, 1 any other error.\n"
 
