@@ -213,10 +213,15 @@ static int write_text(struct deploy *d, const char *name, const char *text,
   return 0;
 }
 
+/* minWorkers is at least 1 in a deployment: Nightcore caps the calls it
+ * dispatches to a function at its measured load, rounded, but not below
+ * minWorkers, so with 0 it dispatches nothing once the estimate rounds to 0
+ * (after 128 calls; engine/dispatcher.cpp). */
 static int write_func_config(struct deploy *d) {
   const struct app *app = &d->app;
   json_t *a = json_array();
   int rc = EXIT_ERROR;
+  bool raised = false;
   /* In the order of the manifest, so that the file reads like it. */
   for (size_t f = 0; a != NULL && f < app->nfuncs; f++) {
     if (!d->plan.deployed[f])
@@ -227,11 +232,20 @@ static int write_func_config(struct deploy *d) {
       goto out;
     json_object_set_new(o, "funcName", json_string(af->name));
     json_object_set_new(o, "funcId", json_integer(af->func_id));
-    if (af->min_workers >= 0)
-      json_object_set_new(o, "minWorkers", json_integer(af->min_workers));
+    json_object_set_new(o, "minWorkers",
+                        json_integer(af->min_workers >= 1 ? af->min_workers : 1));
+    if (af->min_workers < 1) {
+      printf("%s %s", raised ? "," : "func_config.json: minWorkers 1 for",
+             af->name);
+      raised = true;
+    }
     if (af->max_workers >= 0)
       json_object_set_new(o, "maxWorkers", json_integer(af->max_workers));
   }
+  if (raised)
+    printf(" (the manifest gives 0 or none): Nightcore dispatches nothing to "
+           "a function with minWorkers 0 once its measured load rounds to "
+           "0\n");
   char *text = a ? json_dumps(a, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
   if (text == NULL) {
     complain(EXIT_ERROR, "out of memory");
@@ -269,7 +283,10 @@ static int write_launcher(struct deploy *d) {
           "#                     func_worker_v1 (its bin/release)\n"
           "#   LAUNCHER_FLAGS    more flags for every launcher (e.g.\n"
           "#                     --root_path_for_ipc=DIR)\n"
-          "#   FPROCESS_OUTPUT_DIR  the workers' logs (default: outputs/ here)\n"
+          "#   FPROCESS_OUTPUT_DIR  the workers' logs (default: DIR.outputs\n"
+          "#                     beside this directory, which faas-app deploy\n"
+          "#                     replaces whole)\n"
+          "# Stopping it (TERM, INT) stops the launchers it started.\n"
           "set -eu\n"
           ": \"${NIGHTCORE_BIN:?set NIGHTCORE_BIN to the directory of "
           "Nightcore's launcher and func_worker_v1}\"\n"
@@ -278,8 +295,11 @@ static int write_launcher(struct deploy *d) {
           "  echo \"launch.sh: $here: Nightcore's --fprocess cannot name a "
           "library in a path with white space\" >&2; exit 1 ;;\n"
           "esac\n"
-          "out=${FPROCESS_OUTPUT_DIR:-$here/outputs}\n"
-          "mkdir -p \"$out\"\n",
+          "out=${FPROCESS_OUTPUT_DIR:-$here.outputs}\n"
+          "mkdir -p \"$out\"\n"
+          "pids=\n"
+          "trap 'kill $pids 2>/dev/null; wait; exit 143' TERM\n"
+          "trap 'kill $pids 2>/dev/null; wait; exit 130' INT\n",
           app->path);
   for (size_t k = 0; k < app->nfuncs; k++) {
     if (!d->plan.deployed[k])
@@ -288,7 +308,8 @@ static int write_launcher(struct deploy *d) {
             "\"$NIGHTCORE_BIN/launcher\" --func_id=%ld --fprocess_mode=cpp "
             "--fprocess_output_dir=\"$out\" \\\n"
             "  --fprocess=\"$NIGHTCORE_BIN/func_worker_v1 $here/%s.so\" "
-            "${LAUNCHER_FLAGS:-} &\n",
+            "${LAUNCHER_FLAGS:-} &\n"
+            "pids=\"$pids $!\"\n",
             app->funcs[k].func_id, app->funcs[k].name);
   }
   fprintf(f, "wait\n");

@@ -139,6 +139,135 @@ out:
   return rc;
 }
 
+/* ---- cycles of RPCs between libraries ------------------------------------ */
+
+/* The libraries as a graph: i -> j when a function merged in library i
+ * calls library j's entry by RPC. On Nightcore a nested call waits for a
+ * free worker of its callee's and never makes one, so a cycle of such calls
+ * deadlocks once its nesting is deeper than the workers it has. */
+struct rpc_graph {
+  size_t n;
+  size_t *start, *to; /* compressed rows */
+  size_t *index, *low, *stack, nstack, counter, *comp, ncomp;
+  bool *on_stack;
+  size_t *comp_size;
+  bool *self; /* per library: calls itself by RPC */
+};
+
+static void rpc_tarjan(struct rpc_graph *r, size_t v) {
+  r->index[v] = r->low[v] = ++r->counter;
+  r->stack[r->nstack++] = v;
+  r->on_stack[v] = true;
+  for (size_t k = r->start[v]; k < r->start[v + 1]; k++) {
+    size_t w = r->to[k];
+    if (r->index[w] == 0) {
+      rpc_tarjan(r, w);
+      if (r->low[w] < r->low[v])
+        r->low[v] = r->low[w];
+    } else if (r->on_stack[w] && r->index[w] < r->low[v]) {
+      r->low[v] = r->index[w];
+    }
+  }
+  if (r->low[v] != r->index[v])
+    return;
+  size_t c = r->ncomp++, w;
+  do {
+    w = r->stack[--r->nstack];
+    r->on_stack[w] = false;
+    r->comp[w] = c;
+    r->comp_size[c]++;
+  } while (w != v);
+}
+
+static void rpc_graph_free(struct rpc_graph *r) {
+  free(r->start), free(r->to), free(r->index), free(r->low);
+  free(r->stack), free(r->comp), free(r->on_stack), free(r->comp_size);
+  free(r->self);
+}
+
+/* Fills r; a library is on a cycle when its component has more than one
+ * library or it calls itself. 0, or -1 out of memory. */
+static int rpc_cycles(const struct plan_input *in, const struct plan *p,
+                      struct rpc_graph *r) {
+  const struct plan_graph *g = &in->g;
+  size_t n = p->nlibs, cap = 0, m = 0;
+  size_t *from = NULL, *to = NULL;
+  memset(r, 0, sizeof *r);
+  r->n = n;
+  r->start = calloc(n + 2, sizeof *r->start);
+  r->index = calloc(n + 1, sizeof *r->index);
+  r->low = calloc(n + 1, sizeof *r->low);
+  r->stack = calloc(n + 1, sizeof *r->stack);
+  r->comp = calloc(n + 1, sizeof *r->comp);
+  r->comp_size = calloc(n + 1, sizeof *r->comp_size);
+  r->on_stack = calloc(n + 1, sizeof *r->on_stack);
+  r->self = calloc(n + 1, sizeof *r->self);
+  if (r->start == NULL || r->index == NULL || r->low == NULL ||
+      r->stack == NULL || r->comp == NULL || r->comp_size == NULL ||
+      r->on_stack == NULL || r->self == NULL)
+    return -1;
+  /* g->edges are sorted by caller: walk each member's run of them */
+  size_t *first = calloc(g->nfuncs + 2, sizeof *first);
+  if (first == NULL)
+    return -1;
+  for (size_t e = 0; e < g->nedges; e++)
+    first[g->edges[e].from + 1]++;
+  for (size_t f = 0; f < g->nfuncs; f++)
+    first[f + 1] += first[f];
+  for (size_t i = 0; i < n; i++) {
+    const struct plan_library *l = &p->libs[i];
+    for (size_t k = 0; k < l->nmembers; k++)
+      for (size_t e = first[l->members[k]]; e < first[l->members[k] + 1];
+           e++) {
+        size_t t = g->edges[e].to;
+        long j = p->library_of[t];
+        if (plan_library_has(l, t) || j < 0)
+          continue;
+        if (m == cap) {
+          cap = cap ? cap * 2 : 64;
+          size_t *a = reallocarray(from, cap, sizeof *a);
+          size_t *b = a ? reallocarray(to, cap, sizeof *b) : NULL;
+          if (a != NULL)
+            from = a;
+          if (b == NULL) {
+            free(first), free(from), free(to);
+            return -1;
+          }
+          to = b;
+        }
+        from[m] = i, to[m++] = (size_t)j;
+        if ((size_t)j == i)
+          r->self[i] = true;
+      }
+  }
+  free(first);
+  r->to = reallocarray(NULL, m + 1, sizeof *r->to);
+  if (r->to == NULL) {
+    free(from), free(to);
+    return -1;
+  }
+  for (size_t k = 0; k < m; k++)
+    r->start[from[k] + 1]++;
+  for (size_t i = 0; i < n; i++)
+    r->start[i + 1] += r->start[i];
+  size_t *fill = calloc(n + 1, sizeof *fill);
+  if (fill == NULL) {
+    free(from), free(to);
+    return -1;
+  }
+  for (size_t k = 0; k < m; k++)
+    r->to[r->start[from[k]] + fill[from[k]]++] = to[k];
+  free(fill), free(from), free(to);
+  for (size_t i = 0; i < n; i++)
+    if (r->index[i] == 0)
+      rpc_tarjan(r, i);
+  return 0;
+}
+
+static bool on_rpc_cycle(const struct rpc_graph *r, size_t i) {
+  return r->comp_size[r->comp[i]] > 1 || r->self[i];
+}
+
 /* Prints "LABEL A, B, C" and a newline: the functions f with
  * in_library[f] == merged, deployed ones left out; nothing if none. */
 static void print_functions(FILE *out, const struct plan_graph *g,
@@ -304,6 +433,29 @@ int plan_print(FILE *out, const struct plan_input *in, const struct plan *p,
            "them), more than --exact-up-to %zu: chosen greedily\n",
            g->funcs[l->entry].name, l->candidates, ctx->lim->exact_up_to);
   }
+  struct rpc_graph r;
+  if (rpc_cycles(in, p, &r) != 0) {
+    rpc_graph_free(&r);
+    return -1;
+  }
+  for (size_t c = 0; c < r.ncomp; c++) {
+    bool any = false;
+    for (size_t i = 0; i < p->nlibs; i++) {
+      if (r.comp[i] != c || !on_rpc_cycle(&r, i))
+        continue;
+      if (!any)
+        NOTE("%s", "");
+      fprintf(out, "%s%s", any ? ", " : "", g->funcs[p->libs[i].entry].name);
+      any = true;
+    }
+    if (any)
+      fprintf(out, ": call each other by RPC, a cycle between libraries. "
+                   "Nightcore starts no worker for a nested call (it waits "
+                   "for a free one), so each needs minWorkers at least the "
+                   "deepest nesting of the cycle, or the cycle merged whole "
+                   "(fewer --never, larger limits)\n");
+  }
+  rpc_graph_free(&r);
 #undef NOTE
   return ferror(out) ? -1 : 0;
 }
@@ -321,7 +473,7 @@ json_t *plan_json(const struct plan_input *in, const struct plan *p,
   json_t *root = json_object(), *profiles = json_array(), *limits = json_object();
   json_t *never = json_array(), *libs = json_array(), *deployed = json_array();
   json_t *merged_only = json_array(), *not_called = json_array();
-  json_t *entries = json_array();
+  json_t *entries = json_array(), *rpc_cycles_json = NULL;
 
   /* Every part goes into root first (in the order written), so that a
    * failure has one thing to free. */
@@ -336,6 +488,7 @@ json_t *plan_json(const struct plan_input *in, const struct plan *p,
       json_object_set_new(root, "merged_only", merged_only) ||
       json_object_set_new(root, "not_called", not_called) ||
       json_object_set_new(root, "all_deployed", json_boolean(p->all_deployed)) ||
+      json_object_set_new(root, "rpc_cycles", rpc_cycles_json = json_array()) ||
       json_object_set_new(root, "entries", entries))
     goto fail;
   for (size_t k = 0; k < in->nprofiles; k++)
@@ -399,6 +552,22 @@ json_t *plan_json(const struct plan_input *in, const struct plan *p,
     }
     json_array_append_new(entries, o);
   }
+  struct rpc_graph r;
+  if (rpc_cycles(in, p, &r) != 0) {
+    rpc_graph_free(&r);
+    goto fail;
+  }
+  for (size_t c = 0; c < r.ncomp; c++) {
+    json_t *cycle = NULL;
+    for (size_t i = 0; i < p->nlibs; i++)
+      if (r.comp[i] == c && on_rpc_cycle(&r, i)) {
+        if (cycle == NULL)
+          json_array_append_new(rpc_cycles_json, cycle = json_array());
+        json_array_append_new(cycle,
+                              json_string(g->funcs[p->libs[i].entry].name));
+      }
+  }
+  rpc_graph_free(&r);
   return root;
 fail:
   json_decref(root);
