@@ -185,10 +185,8 @@ static int build_library(struct deploy *d, const struct plan_library *l) {
       free(s);
     }
   }
-  for (size_t k = 0; k < app->cflags.n; k++)
-    rc |= push(&a, "--cflags") | push(&a, app->cflags.v[k]);
-  for (size_t k = 0; k < app->link.n; k++)
-    rc |= push(&a, "--ldflags") | push(&a, app->link.v[k]);
+  rc |= push_each(&a, "--cflags", &app->cflags) |
+        push_each(&a, "--ldflags", &app->link);
   if (rc != 0) {
     argv_free(&a);
     return complain(EXIT_ERROR, "out of memory");

@@ -342,6 +342,13 @@ int push(struct argv *a, const char *s) {
   return 0;
 }
 
+int push_each(struct argv *a, const char *opt, const struct app_strings *v) {
+  int rc = 0;
+  for (size_t k = 0; k < v->n; k++)
+    rc |= push(a, opt) | push(a, v->v[k]);
+  return rc;
+}
+
 void argv_free(struct argv *a) {
   for (size_t i = 0; i < a->n; i++)
     free(a->v[i]);
@@ -427,14 +434,10 @@ static int build_one(const struct app *app, const struct app_function *f,
   free(entry);
   if (verbose)
     rc |= push(&a, "-v");
-  for (size_t k = 0; k < app->cflags.n; k++)
-    rc |= push(&a, "--cflags") | push(&a, app->cflags.v[k]);
-  for (size_t k = 0; k < f->cflags.n; k++)
-    rc |= push(&a, "--cflags") | push(&a, f->cflags.v[k]);
-  for (size_t k = 0; k < f->link.n; k++)
-    rc |= push(&a, "--ldflags") | push(&a, f->link.v[k]);
-  for (size_t k = 0; k < app->link.n; k++)
-    rc |= push(&a, "--ldflags") | push(&a, app->link.v[k]);
+  rc |= push_each(&a, "--cflags", &app->cflags) |
+        push_each(&a, "--cflags", &f->cflags) |
+        push_each(&a, "--ldflags", &f->link) |
+        push_each(&a, "--ldflags", &app->link);
   if (rc != 0) {
     argv_free(&a);
     return complain(EXIT_ERROR, "out of memory");

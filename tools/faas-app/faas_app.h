@@ -59,6 +59,8 @@ struct argv {
 };
 /* Appends a copy of s: 0, or -1 out of memory. */
 int push(struct argv *a, const char *s);
+/* Appends "OPT VALUE" for each value of v: 0, or -1 out of memory. */
+int push_each(struct argv *a, const char *opt, const struct app_strings *v);
 void argv_free(struct argv *a);
 
 /* The tool called name beside this program (an installed tree, or the
