@@ -421,15 +421,12 @@ static int run_requests(struct deploy *d, const struct recorded *rq,
     return complain(EXIT_ERROR, "checking %s: cannot run %s", rq->entry,
                     d->faas_run);
   if (r->status == 2 || r->status > 3) {
-    size_t n;
+    size_t n, start = 0;
     char *e = slurp(err, &n);
-    while (e != NULL && n > 0 && e[n - 1] == '\n')
-      n--;
-    size_t start = n;
-    while (e != NULL && start > 0 && e[start - 1] != '\n')
-      start--;
+    if (e != NULL)
+      n = last_line(e, n, &start);
     complain(EXIT_ERROR, "checking %s (%s): %.*s", rq->entry, tag,
-             e ? (int)(n - start) : 0, e ? e + start : "");
+             e ? (int)n : 0, e ? e + start : "");
     free(e);
     return EXIT_ERROR;
   }

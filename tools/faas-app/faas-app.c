@@ -450,6 +450,15 @@ static int build_one(const struct app *app, const struct app_function *f,
   return rc;
 }
 
+size_t last_line(const char *text, size_t len, size_t *start) {
+  while (len > 0 && text[len - 1] == '\n')
+    len--;
+  *start = len;
+  while (*start > 0 && text[*start - 1] != '\n')
+    (*start)--;
+  return len - *start;
+}
+
 int run_faas_merge(const char *dir, char **argv, const char *what) {
   char *log = NULL;
   size_t len = 0;
@@ -461,14 +470,9 @@ int run_faas_merge(const char *dir, char **argv, const char *what) {
   }
   /* faas-merge's last line says why; what came before it (warnings, -v's
    * commands) stays as it was. */
-  while (len > 0 && log[len - 1] == '\n')
-    len--;
-  size_t start = len;
-  while (start > 0 && log[start - 1] != '\n')
-    start--;
+  size_t start, wlen = last_line(log, len, &start);
   fwrite(log, 1, start, stderr);
   const char *why = log != NULL ? log + start : "";
-  size_t wlen = len - start;
   if (wlen >= 12 && strncmp(why, "faas-merge: ", 12) == 0)
     why += 12, wlen -= 12;
   if (st < 0)

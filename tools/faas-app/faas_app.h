@@ -71,6 +71,10 @@ void find_tool(const char *name, char out[PATH_MAX]);
  * take it (malloc'd), or NULL when out of memory. */
 char *function_sources(const struct app_function *f);
 
+/* The last line of the len bytes at text, trailing newlines left out: its
+ * length, and where it starts in *start (0 for an empty text). */
+size_t last_line(const char *text, size_t len, size_t *start);
+
 /* Runs faas-merge (argv) in dir. Its warnings pass through; when it fails,
  * its last line is said as "faas-app: WHAT: why". 0, or EXIT_ERROR. */
 int run_faas_merge(const char *dir, char **argv, const char *what);
