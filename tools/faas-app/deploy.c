@@ -274,7 +274,13 @@ static int write_launcher(struct deploy *d) {
           "#!/bin/sh\n"
           "# Starts a Nightcore launcher for each function of this "
           "deployment\n"
-          "# (faas-app deploy of %s). Start Nightcore's gateway and engine\n"
+          "# (faas-app deploy of ");
+  /* The manifest's path goes into a comment: a newline in it would end the
+   * comment and run the rest, so control characters become '?'. */
+  for (const char *c = app->path; *c != '\0'; c++)
+    fputc((unsigned char)*c < 0x20 || *c == 0x7f ? '?' : *c, f);
+  fprintf(f,
+          "). Start Nightcore's gateway and engine\n"
           "# first, both with --func_config_file=<this directory>/"
           "func_config.json.\n"
           "#   NIGHTCORE_BIN     the directory of Nightcore's launcher and\n"
@@ -297,8 +303,7 @@ static int write_launcher(struct deploy *d) {
           "mkdir -p \"$out\"\n"
           "pids=\n"
           "trap 'kill $pids 2>/dev/null; wait; exit 143' TERM\n"
-          "trap 'kill $pids 2>/dev/null; wait; exit 130' INT\n",
-          app->path);
+          "trap 'kill $pids 2>/dev/null; wait; exit 130' INT\n");
   for (size_t k = 0; k < app->nfuncs; k++) {
     if (!d->plan.deployed[k])
       continue;
