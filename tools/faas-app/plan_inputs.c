@@ -126,29 +126,25 @@ static int edges_from_pairs(struct plan_graph *g, struct pairs *p) {
   return 0;
 }
 
+static int edge_cmp(const void *a, const void *b) {
+  const struct plan_edge *x = a, *y = b;
+  if (x->from != y->from)
+    return x->from < y->from ? -1 : 1;
+  return x->to < y->to ? -1 : x->to > y->to;
+}
+
 static struct plan_edge *find_edge(const struct plan_graph *g, size_t from,
                                    size_t to) {
-  size_t lo = 0, hi = g->nedges;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    const struct plan_edge *e = &g->edges[mid];
-    if (e->from == from && e->to == to)
-      return &g->edges[mid];
-    if (e->from < from || (e->from == from && e->to < to))
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return NULL;
+  struct plan_edge key = {from, to, 0};
+  return bsearch(&key, g->edges, g->nedges, sizeof key, edge_cmp);
 }
 
 /* The functions by name (in->by_name, sorted), for lookups in log time:
  * a graph file may name thousands. */
-static const struct plan_graph *sorting;
-
-static int by_name_cmp(const void *a, const void *b) {
+static int by_name_cmp(const void *a, const void *b, void *graph) {
+  const struct plan_graph *g = graph;
   size_t x = *(const size_t *)a, y = *(const size_t *)b;
-  int c = strcmp(sorting->funcs[x].name, sorting->funcs[y].name);
+  int c = strcmp(g->funcs[x].name, g->funcs[y].name);
   return c != 0 ? c : x < y ? -1 : x > y;
 }
 
@@ -158,24 +154,27 @@ static int index_names(struct plan_input *in) {
     return -1;
   for (size_t f = 0; f < in->g.nfuncs; f++)
     in->by_name[f] = f;
-  sorting = &in->g;
-  qsort(in->by_name, in->g.nfuncs, sizeof *in->by_name, by_name_cmp);
+  qsort_r(in->by_name, in->g.nfuncs, sizeof *in->by_name, by_name_cmp,
+          &in->g);
   return 0;
 }
 
+/* bsearch's key: a name, and the graph whose functions by_name indexes. */
+struct name_key {
+  const struct plan_graph *g;
+  const char *name;
+};
+
+static int name_key_cmp(const void *key, const void *elem) {
+  const struct name_key *k = key;
+  return strcmp(k->name, k->g->funcs[*(const size_t *)elem].name);
+}
+
 static long index_of(const struct plan_input *in, const char *name) {
-  size_t lo = 0, hi = in->g.nfuncs;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    int c = strcmp(in->g.funcs[in->by_name[mid]].name, name);
-    if (c == 0)
-      return (long)in->by_name[mid];
-    if (c < 0)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return -1;
+  struct name_key key = {&in->g, name};
+  const size_t *f = bsearch(&key, in->by_name, in->g.nfuncs,
+                            sizeof *in->by_name, name_key_cmp);
+  return f != NULL ? (long)*f : -1;
 }
 
 static int mark_never(struct plan_input *in, const char *const *never,
