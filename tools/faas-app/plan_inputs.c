@@ -83,46 +83,21 @@ static int code_size(const char *path, unsigned long *size, char *err,
 
 /* ---- edges ------------------------------------------------------------------ */
 
-struct pair {
-  size_t from, to;
-};
-
+/* Edges as they are found (weight 0), a pair maybe more than once. */
 struct pairs {
-  struct pair *v;
+  struct plan_edge *v;
   size_t n, cap;
 };
 
 static int add_pair(struct pairs *p, size_t from, size_t to) {
   if (p->n == p->cap) {
     size_t cap = p->cap ? p->cap * 2 : 64;
-    struct pair *v = reallocarray(p->v, cap, sizeof *v);
+    struct plan_edge *v = reallocarray(p->v, cap, sizeof *v);
     if (v == NULL)
       return -1;
     p->v = v, p->cap = cap;
   }
-  p->v[p->n++] = (struct pair){from, to};
-  return 0;
-}
-
-static int pair_cmp(const void *a, const void *b) {
-  const struct pair *x = a, *y = b;
-  if (x->from != y->from)
-    return x->from < y->from ? -1 : 1;
-  return x->to < y->to ? -1 : x->to > y->to;
-}
-
-/* The graph's edges: the pairs, sorted, each once, weight 0. */
-static int edges_from_pairs(struct plan_graph *g, struct pairs *p) {
-  if (p->n > 0)
-    qsort(p->v, p->n, sizeof *p->v, pair_cmp);
-  g->edges = reallocarray(NULL, p->n + 1, sizeof *g->edges);
-  if (g->edges == NULL)
-    return -1;
-  g->nedges = 0;
-  for (size_t i = 0; i < p->n; i++)
-    if (i == 0 || pair_cmp(&p->v[i], &p->v[i - 1]) != 0)
-      g->edges[g->nedges++] =
-          (struct plan_edge){p->v[i].from, p->v[i].to, 0};
+  p->v[p->n++] = (struct plan_edge){from, to, 0};
   return 0;
 }
 
@@ -131,6 +106,20 @@ static int edge_cmp(const void *a, const void *b) {
   if (x->from != y->from)
     return x->from < y->from ? -1 : 1;
   return x->to < y->to ? -1 : x->to > y->to;
+}
+
+/* The graph's edges: the pairs, sorted, each once. */
+static int edges_from_pairs(struct plan_graph *g, struct pairs *p) {
+  if (p->n > 0)
+    qsort(p->v, p->n, sizeof *p->v, edge_cmp);
+  g->edges = reallocarray(NULL, p->n + 1, sizeof *g->edges);
+  if (g->edges == NULL)
+    return -1;
+  g->nedges = 0;
+  for (size_t i = 0; i < p->n; i++)
+    if (i == 0 || edge_cmp(&p->v[i], &p->v[i - 1]) != 0)
+      g->edges[g->nedges++] = p->v[i];
+  return 0;
 }
 
 static struct plan_edge *find_edge(const struct plan_graph *g, size_t from,
