@@ -59,13 +59,26 @@ static int pair_set_add(struct pair_set *ps, unsigned long long k) {
   return 1;
 }
 
+/* Where each function's out edges start in g->edges, which plan_inputs.c
+ * sorts by caller: function f's are [starts[f], starts[f + 1]). NULL when
+ * out of memory. */
+static size_t *edge_starts(const struct plan_graph *g) {
+  size_t *starts = calloc(g->nfuncs + 2, sizeof *starts);
+  if (starts == NULL)
+    return NULL;
+  for (size_t e = 0; e < g->nedges; e++)
+    starts[g->edges[e].from + 1]++;
+  for (size_t f = 0; f < g->nfuncs; f++)
+    starts[f + 1] += starts[f];
+  return starts;
+}
+
 int plan_predict(const struct plan_input *in, const struct plan *p,
                  size_t entry, double *before, double *after) {
   const struct plan_graph *g = &in->g;
   const struct plan_profile *prof = plan_profile_of(in, entry);
   size_t n = g->nfuncs;
-  size_t *start = calloc(n + 2, sizeof *start);
-  size_t *edge = reallocarray(NULL, g->nedges + 1, sizeof *edge);
+  size_t *start = edge_starts(g);
   bool *reached = calloc(g->nedges + 1, sizeof *reached);
   bool *rpc = calloc(g->nedges + 1, sizeof *rpc);
   struct pair_set seen = {0};
@@ -76,16 +89,8 @@ int plan_predict(const struct plan_input *in, const struct plan *p,
   int rc = -1;
 
   *before = *after = 0;
-  if (start == NULL || edge == NULL || reached == NULL || rpc == NULL ||
-      l0 < 0)
+  if (start == NULL || reached == NULL || rpc == NULL || l0 < 0)
     goto out;
-  /* out edges per function (g->edges are sorted by caller) */
-  for (size_t e = 0; e < g->nedges; e++)
-    start[g->edges[e].from + 1]++;
-  for (size_t f = 0; f < n; f++)
-    start[f + 1] += start[f];
-  for (size_t e = 0; e < g->nedges; e++)
-    edge[e] = e;
 #define FOLLOW(l, f)                                                           \
   do {                                                                         \
     unsigned long long k_ = (unsigned long long)(l) * n + (f);                 \
@@ -106,8 +111,8 @@ int plan_predict(const struct plan_input *in, const struct plan *p,
   FOLLOW(l0, entry);
   for (size_t q = 0; q < nq; q++) {
     size_t l = (size_t)(queue[q] / n), f = (size_t)(queue[q] % n);
-    for (size_t j = start[f]; j < start[f + 1]; j++) {
-      size_t e = edge[j], t = g->edges[e].to;
+    for (size_t e = start[f]; e < start[f + 1]; e++) {
+      size_t t = g->edges[e].to;
       long lt = (long)l;
       reached[e] = true;
       if (!plan_library_has(&p->libs[l], t)) {
@@ -131,7 +136,6 @@ int plan_predict(const struct plan_input *in, const struct plan *p,
   rc = 0;
 out:
   free(start);
-  free(edge);
   free(reached);
   free(rpc);
   free(seen.key);
@@ -206,14 +210,9 @@ static int rpc_cycles(const struct plan_input *in, const struct plan *p,
       r->stack == NULL || r->comp == NULL || r->comp_size == NULL ||
       r->on_stack == NULL || r->self == NULL)
     return -1;
-  /* g->edges are sorted by caller: walk each member's run of them */
-  size_t *first = calloc(g->nfuncs + 2, sizeof *first);
+  size_t *first = edge_starts(g);
   if (first == NULL)
     return -1;
-  for (size_t e = 0; e < g->nedges; e++)
-    first[g->edges[e].from + 1]++;
-  for (size_t f = 0; f < g->nfuncs; f++)
-    first[f + 1] += first[f];
   for (size_t i = 0; i < n; i++) {
     const struct plan_library *l = &p->libs[i];
     for (size_t k = 0; k < l->nmembers; k++)
