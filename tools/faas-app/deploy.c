@@ -511,7 +511,7 @@ int deploy_command(int argc, char **argv, const char *default_llvm) {
   plan_options_init(&d.po);
   for (int i = 2; i < argc; i++) {
     const char *a = argv[i];
-    int r = plan_options_parse(&d.po, argc, argv, &i, "deploy");
+    int r = plan_options_parse(&d.po, argc, argv, &i);
     if (r < 0)
       goto out;
     if (r > 0)

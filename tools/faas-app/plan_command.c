@@ -50,8 +50,7 @@ static long parse_count(const char *s, long max) {
   return errno != 0 || *end != '\0' || v > max ? -1 : v;
 }
 
-int plan_options_parse(struct plan_options *o, int argc, char **argv, int *i,
-                       const char *cmd) {
+int plan_options_parse(struct plan_options *o, int argc, char **argv, int *i) {
   const char *a = argv[*i];
 #define VALUE()                                                                \
   (*i + 1 < argc ? argv[++*i]                                                  \
@@ -116,7 +115,6 @@ int plan_options_parse(struct plan_options *o, int argc, char **argv, int *i,
              -1;
     o->lim.exact_up_to = (size_t)n;
   } else {
-    (void)cmd;
     return 0; /* not a plan option */
   }
 #undef VALUE
@@ -204,7 +202,7 @@ int plan_command(int argc, char **argv) {
   plan_options_init(&o);
   for (int i = 2; i < argc; i++) {
     const char *a = argv[i];
-    int r = plan_options_parse(&o, argc, argv, &i, "plan");
+    int r = plan_options_parse(&o, argc, argv, &i);
     if (r < 0)
       goto out;
     if (r > 0)

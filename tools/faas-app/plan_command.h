@@ -31,8 +31,7 @@ void plan_options_free(struct plan_options *o);
 
 /* argv[*i] as a plan option (taking its value): 1 taken, 0 not a plan
  * option, -1 a usage error (said). */
-int plan_options_parse(struct plan_options *o, int argc, char **argv, int *i,
-                       const char *cmd);
+int plan_options_parse(struct plan_options *o, int argc, char **argv, int *i);
 
 /* Adds what planning reads to the inputs an output must not be. */
 int plan_inputs_protect(const struct plan_options *o, const struct app *app,
