@@ -554,14 +554,8 @@ int deploy_command(int argc, char **argv, const char *default_llvm) {
     } else if (strcmp(a, "--graph") == 0) {
       complain(EXIT_USAGE, "--graph is for plan: deploy builds an app");
       goto out;
-    } else if (a[0] == '-' && a[1] != '\0') {
-      complain(EXIT_USAGE, "unknown option '%s' for deploy", a);
+    } else if (take_operand(a, &path, "deploy") != 0) {
       goto out;
-    } else if (path != NULL) {
-      complain(EXIT_USAGE, "unexpected argument '%s' after %s", a, path);
-      goto out;
-    } else {
-      path = a;
     }
   }
   if (path == NULL) {

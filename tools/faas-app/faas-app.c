@@ -580,6 +580,16 @@ out:
 
 /* ------------------------------------------------------------------------ */
 
+int take_operand(const char *a, const char **path, const char *cmd) {
+  if (a[0] == '-' && a[1] != '\0')
+    return complain(EXIT_USAGE, "unknown option '%s' for %s", a, cmd);
+  if (*path != NULL)
+    return complain(EXIT_USAGE, "unexpected argument '%s' after %s", a,
+                    *path);
+  *path = a;
+  return 0;
+}
+
 int main(int argc, char **argv) {
   const char *cmd = argc > 1 ? argv[1] : NULL;
   const char *dir = NULL, *path = NULL, *llvm = FAASFUSE_LLVM;
@@ -612,12 +622,8 @@ int main(int argc, char **argv) {
       *(a[1] == 'o' ? &dir : &llvm) = argv[++i];
     } else if (is_build && strcmp(a, "-v") == 0) {
       verbose = true;
-    } else if (a[0] == '-' && a[1] != '\0') {
-      return complain(EXIT_USAGE, "unknown option '%s' for %s", a, cmd);
-    } else if (path != NULL) {
-      return complain(EXIT_USAGE, "unexpected argument '%s' after %s", a, path);
-    } else {
-      path = a;
+    } else if (take_operand(a, &path, cmd) != 0) {
+      return EXIT_USAGE;
     }
   }
   if (path == NULL)

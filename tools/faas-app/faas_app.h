@@ -45,6 +45,11 @@ int check_output(const char *out, const struct input *in, size_t nin,
  * link out names). 0, or an exit status (said). */
 int write_file_replacing(const char *out, const char *data, size_t len);
 
+/* An argument that no option of command cmd took: the manifest's path, into
+ * *path; an unknown option or a second path is a usage error (said). 0, or
+ * EXIT_USAGE. */
+int take_operand(const char *a, const char **path, const char *cmd);
+
 /* mkdir -p dir: 0, or -1 with errno. */
 int make_dirs(const char *dir);
 

@@ -213,14 +213,8 @@ int plan_command(int argc, char **argv) {
         goto out;
       }
       *(a[1] == 'o' ? &out : &o.graph) = argv[++i];
-    } else if (a[0] == '-' && a[1] != '\0') {
-      complain(EXIT_USAGE, "unknown option '%s' for plan", a);
+    } else if (take_operand(a, &path, "plan") != 0) {
       goto out;
-    } else if (path != NULL) {
-      complain(EXIT_USAGE, "unexpected argument '%s' after %s", a, path);
-      goto out;
-    } else {
-      path = a;
     }
   }
   if (o.graph != NULL && path != NULL) {
