@@ -7,11 +7,21 @@
  *
  * Two kinds of context are handed out as caller_context:
  *   - a ROOT, one per entry worker the host creates: it remembers the host's
- *     caller_context and callbacks, and owns one pool of idle callee workers
- *     per merged function (indexed by the descriptor's slot);
+ *     caller_context and callbacks, and owns the callee workers, per merged
+ *     function (indexed by the descriptor's slot) one first worker and a
+ *     pool of others, for calls made while the first is busy (recursion);
  *   - a WORKER context, one per callee worker: it collects that worker's
  *     output and points to the root it serves.
  * Both start with struct rt_ctx, whose magic tells them apart.
+ *
+ * Outputs are lent, not handed over: a first worker's output stays in its
+ * own buffer, lent to the call that received it for as long as that call
+ * runs. Every context counts its calls in an epoch, odd while one runs, so
+ * "the lender still runs" is one compare, and a call's return releases all
+ * it was lent in one increment, without touching them. Only a worker whose
+ * buffer is still lent when it is called again (a caller keeping several
+ * replies of one callee) moves that buffer to the lender's owned list, and
+ * pool workers hand their outputs over the same way.
  *
  * Per-root state is used by one thread at a time (Nightcore never calls one
  * worker concurrently), so it takes no lock. Only once-per-process state
@@ -35,6 +45,9 @@
 #define RT_UNLIKELY(x) __builtin_expect(!!(x), 0)
 /* Keeps slow paths out of the inlined fast path of __faasfuse_call. */
 #define RT_COLD __attribute__((noinline, cold))
+/* The fast path, inlined into every call site even where it is called from
+ * a slow path too. */
+#define RT_INLINE inline __attribute__((always_inline))
 
 enum {
   RT_MAGIC_ROOT = 0x746f6f72,   /* "root" */
@@ -65,6 +78,9 @@ enum { RT_INIT_NONE = 0, RT_INIT_OK = 1, RT_INIT_FAILED = 2 };
  * root keeps outputs, unless it is larger than this: a large input copied
  * anew on every call would fault its pages in every time. */
 #define RT_KEEP_INPUT ((size_t)4 << 20)
+/* A first worker keeps the buffer of its output up to this size; a larger
+ * output is handed over to its caller instead of lent. */
+#define RT_KEEP_OUTPUT ((size_t)4 << 20)
 
 /* ---------------------------------------------------------------------- */
 /* Contexts                                                                */
@@ -87,20 +103,38 @@ struct rt_root;
 struct rt_ctx {
   uint32_t magic;
   struct rt_root *root; /* the entry worker served; itself for a root */
+  uint64_t epoch; /* calls started plus calls ended: odd while one runs */
   struct rt_owned owned;
 };
+
+/* The lender of no output: its epoch is even, a lent_epoch never is. */
+static const struct rt_ctx rt_nobody;
 
 struct rt_worker {
   struct rt_ctx ctx;
   struct faasfuse_callee *callee;
   void *handle; /* from callee->create */
-  struct rt_worker *next_idle; /* in root->idle[slot - 1] while idle */
+  struct rt_worker *next_idle; /* in its slot's pool while idle */
   struct rt_worker *next_all;  /* in root->all, for destruction */
   char *buf;                   /* output of the running call */
   size_t len, cap;             /* cap never exceeds FAASFUSE_RT_MAX_OUTPUT */
+  /* A first worker's buf holds an output lent to the call of lent_to
+   * numbered lent_epoch (odd), until that call returns. */
+  const struct rt_ctx *lent_to;
+  uint64_t lent_epoch;
   int failed; /* output too large or out of memory: the call fails */
+  /* The shortest output lent as it stands, SIZE_MAX for none (failed, or
+   * buffers over what a worker keeps): one compare on the fast path. Set by
+   * rt_lend_policy whenever failed, cap or incap change. */
+  size_t lend_min;
   char *in;    /* the copy of the input (FAASFUSE_CALLEE_COPY_INPUT) */
   size_t incap;
+};
+
+/* The workers of one merged function, for one root. */
+struct rt_slot {
+  struct rt_worker *first; /* serves every call made while it is idle */
+  struct rt_worker *idle;  /* others, for calls made while it is busy */
 };
 
 struct rt_root {
@@ -109,7 +143,7 @@ struct rt_root {
   void *host_ctx;
   faas_invoke_func_fn_t host_invoke;
   faas_append_output_fn_t host_append;
-  struct rt_worker **idle; /* idle[slot - 1]: idle workers of one callee */
+  struct rt_slot *slots; /* slots[slot - 1] */
   size_t nslots;
   struct rt_worker *all; /* every callee worker of this root */
   struct rt_buf *spare; /* released outputs, for reuse; the last first */
@@ -154,20 +188,34 @@ static RT_COLD void rt_spare_grow(struct rt_root *r, struct rt_buf b) {
   r->spare_bytes += b.cap;
 }
 
-/* The context's call returned: its outputs become spare buffers of its root,
- * or are freed once the root keeps RT_SPARE_BYTES. */
+/* A buffer nobody holds becomes a spare buffer of r, or is freed once r
+ * keeps RT_SPARE_BYTES. */
+static inline void rt_spare_put(struct rt_root *r, struct rt_buf b) {
+  if (RT_UNLIKELY(b.cap > FAASFUSE_RT_SPARE_BYTES - r->spare_bytes))
+    free(b.p);
+  else if (RT_LIKELY(r->nspare < r->spare_cap)) {
+    r->spare[r->nspare++] = b;
+    r->spare_bytes += b.cap;
+  } else
+    rt_spare_grow(r, b);
+}
+
+/* The context's call returned: the outputs handed over to it become spare
+ * buffers of its root. */
 static inline void rt_owned_release(struct rt_ctx *c) {
-  struct rt_root *r = c->root;
-  while (c->owned.n > 0) {
-    struct rt_buf b = c->owned.v[--c->owned.n];
-    if (RT_UNLIKELY(b.cap > FAASFUSE_RT_SPARE_BYTES - r->spare_bytes))
-      free(b.p);
-    else if (RT_LIKELY(r->nspare < r->spare_cap)) {
-      r->spare[r->nspare++] = b;
-      r->spare_bytes += b.cap;
-    } else
-      rt_spare_grow(r, b);
-  }
+  while (c->owned.n > 0)
+    rt_spare_put(c->root, c->owned.v[--c->owned.n]);
+}
+
+/* A first worker's output is lent in its buffer unless the call failed, a
+ * buffer is over what a worker keeps (the output is then handed over), or
+ * the output fills under a quarter of a buffer of RT_SHRINK_MIN or more
+ * (lent in a buffer of its size instead: the caller may hold it long). */
+static void rt_lend_policy(struct rt_worker *w) {
+  if (w->failed || w->cap > RT_KEEP_OUTPUT || w->incap > RT_KEEP_INPUT)
+    w->lend_min = SIZE_MAX;
+  else
+    w->lend_min = w->cap >= RT_SHRINK_MIN ? w->cap / 4 : 1;
 }
 
 /* The last spare buffer, for an output about to be built. */
@@ -176,6 +224,7 @@ static inline void rt_take_spare(struct rt_root *r, struct rt_worker *w) {
   r->spare_bytes -= b.cap;
   w->buf = b.p;
   w->cap = b.cap;
+  rt_lend_policy(w);
 }
 
 static void rt_ctx_fini(struct rt_ctx *c) {
@@ -241,7 +290,7 @@ static RT_COLD int rt_prepare(struct faasfuse_callee *c) {
     rc = c->init != NULL ? rt_run_init_once(c->init) : 0;
     rt_take_threw(); /* a throw is a failed init, as any other */
     if (c->state->slot == 0)
-      c->state->slot = ++rt_slot_count;
+      __atomic_store_n(&c->state->slot, ++rt_slot_count, __ATOMIC_RELAXED);
     /* Publishes the slot with the state: the fast path reads both. */
     __atomic_store_n(&c->state->init_state, rc == 0 ? RT_INIT_OK : RT_INIT_FAILED,
                      __ATOMIC_RELEASE);
@@ -259,17 +308,22 @@ static inline int rt_ready(struct faasfuse_callee *c) {
 /* ---------------------------------------------------------------------- */
 /* Callee workers                                                          */
 
-static RT_COLD int rt_grow_pools(struct rt_root *r, size_t need) {
+static RT_COLD int rt_grow_slots(struct rt_root *r, size_t need) {
   size_t n = r->nslots ? r->nslots : 8;
   while (n < need)
     n *= 2;
-  struct rt_worker **idle = realloc(r->idle, n * sizeof *idle);
-  if (idle == NULL)
+  struct rt_slot *slots = realloc(r->slots, n * sizeof *slots);
+  if (slots == NULL)
     return -1;
-  memset(idle + r->nslots, 0, (n - r->nslots) * sizeof *idle);
-  r->idle = idle;
+  memset(slots + r->nslots, 0, (n - r->nslots) * sizeof *slots);
+  r->slots = slots;
   r->nslots = n;
   return 0;
+}
+
+static void rt_unlend(struct rt_worker *w) {
+  w->lent_to = &rt_nobody;
+  w->lent_epoch = 1;
 }
 
 static void rt_worker_free(struct rt_worker *w) {
@@ -284,7 +338,7 @@ static void rt_worker_free(struct rt_worker *w) {
 static RT_COLD struct rt_worker *rt_new_worker(struct rt_root *r,
                                                struct faasfuse_callee *callee) {
   if ((size_t)callee->state->slot > r->nslots &&
-      rt_grow_pools(r, (size_t)callee->state->slot) != 0)
+      rt_grow_slots(r, (size_t)callee->state->slot) != 0)
     return NULL;
   struct rt_worker *w = calloc(1, sizeof *w);
   if (w == NULL)
@@ -292,6 +346,7 @@ static RT_COLD struct rt_worker *rt_new_worker(struct rt_root *r,
   w->ctx.magic = RT_MAGIC_WORKER;
   w->ctx.root = r;
   w->callee = callee;
+  rt_unlend(w);
   if (callee->create != NULL &&
       callee->create(w, __faasfuse_invoke, __faasfuse_append, &w->handle) != 0) {
     rt_take_threw();
@@ -300,18 +355,27 @@ static RT_COLD struct rt_worker *rt_new_worker(struct rt_root *r,
   }
   w->len = 0; /* output appended during create is not any call's */
   w->failed = 0;
+  rt_lend_policy(w);
   w->next_all = r->all;
   r->all = w;
   return w;
 }
 
-/* Destroys one callee worker, out of every list of r. */
+/* Destroys one callee worker (idle, in no pool), out of every list of r;
+ * what it was lent is dead with it. */
 static RT_COLD void rt_discard_worker(struct rt_root *r, struct rt_worker *w) {
-  for (struct rt_worker **p = &r->all; *p != NULL; p = &(*p)->next_all)
+  for (struct rt_worker **p = &r->all; *p != NULL;) {
     if (*p == w) {
       *p = w->next_all;
-      break;
+      continue;
     }
+    if ((*p)->lent_to == &w->ctx)
+      rt_unlend(*p);
+    p = &(*p)->next_all;
+  }
+  struct rt_slot *slot = &r->slots[w->callee->state->slot - 1];
+  if (slot->first == w)
+    slot->first = NULL;
   if (w->callee->destroy != NULL)
     w->callee->destroy(w->handle);
   rt_take_threw(); /* a throw in destroy changes nothing more */
@@ -322,8 +386,8 @@ static RT_COLD void rt_discard_worker(struct rt_root *r, struct rt_worker *w) {
 static void rt_drop_workers(struct rt_root *r) {
   struct rt_worker *w = r->all;
   r->all = NULL;
-  free(r->idle);
-  r->idle = NULL;
+  free(r->slots);
+  r->slots = NULL;
   r->nslots = 0;
   while (r->nspare > 0)
     free(r->spare[--r->nspare].p);
@@ -392,6 +456,7 @@ static __attribute__((noinline)) void rt_append_grow(struct rt_worker *w,
     return;
   if (length > max - w->len) {
     w->failed = 1;
+    rt_lend_policy(w);
     return;
   }
   size_t need = w->len + length;
@@ -407,10 +472,12 @@ static __attribute__((noinline)) void rt_append_grow(struct rt_worker *w,
     char *buf = realloc(w->buf, cap);
     if (buf == NULL) {
       w->failed = 1;
+      rt_lend_policy(w);
       return;
     }
     w->buf = buf;
     w->cap = cap;
+    rt_lend_policy(w);
   }
   memcpy(w->buf + w->len, data, length);
   w->len = need;
@@ -447,6 +514,7 @@ static RT_COLD int rt_grow_input(struct rt_worker *w, size_t need) {
     return -1;
   w->in = in;
   w->incap = need;
+  rt_lend_policy(w);
   return 0;
 }
 
@@ -464,73 +532,149 @@ static RT_COLD char *rt_copy_small(const char *out, size_t len, size_t *cap) {
   return p;
 }
 
-int __faasfuse_call(struct faasfuse_callee *callee, void *caller_context,
-                    const char *input, size_t input_length,
-                    const char **output_data, size_t *output_length) {
-  struct rt_ctx *caller = caller_context;
-  *output_data = NULL;
-  *output_length = 0;
-  if (RT_UNLIKELY(!rt_is_ctx(caller)) || !rt_ready(callee))
-    return -1;
-
-  /* An idle worker of this callee, or a new one: a busy worker is never in
-   * the pool, so recursion gets a worker of its own. */
-  struct rt_root *r = caller->root;
-  size_t i = (size_t)callee->state->slot - 1;
-  struct rt_worker *w = RT_LIKELY(i < r->nslots) ? r->idle[i] : NULL;
-  if (RT_LIKELY(w != NULL))
-    r->idle[i] = w->next_idle;
-  else if ((w = rt_new_worker(r, callee)) == NULL)
-    return -1;
-
-  /* Nightcore's callee reads its own copy of the input: so does a merged
-   * one that may write it. The worker keeps the buffer for its next call. */
+/* Runs the callee on w, on its own copy of the input if it may write it
+ * (as on Nightcore; the worker keeps the copy's buffer for its next call).
+ * Outputs handed over to w during the call are released when it returns;
+ * those lent to it, by the epoch's increment. */
+static RT_INLINE int rt_run(struct faasfuse_callee *callee, struct rt_worker *w,
+                         const char *input, size_t input_length) {
   if ((callee->flags & FAASFUSE_CALLEE_COPY_INPUT) && input_length > 0) {
-    if (RT_UNLIKELY(input_length >= w->incap) && rt_grow_input(w, input_length + 1) != 0) {
-      w->next_idle = r->idle[i];
-      r->idle[i] = w;
+    if (RT_UNLIKELY(input_length >= w->incap) && rt_grow_input(w, input_length + 1) != 0)
       return -1;
-    }
     memcpy(w->in, input, input_length);
     w->in[input_length] = '\0'; /* callees that strtol a text input read one past it */
     input = w->in;
   }
+  w->ctx.epoch++;
+  int rc = callee->call(w->handle, input, input_length);
+  w->ctx.epoch++;
+  if (RT_UNLIKELY(w->ctx.owned.n != 0))
+    rt_owned_release(&w->ctx);
+  return rc;
+}
 
+static int rt_fail(const char **output_data, size_t *output_length) {
+  *output_data = NULL;
+  *output_length = 0;
+  return -1;
+}
+
+enum { RT_FAILED = -1, RT_DISCARDED = -2 };
+
+/* After a call of a worker: a large input's copy is not kept, and a callee
+ * that threw loses its worker (on Nightcore its process would be gone, and
+ * the next call served by a fresh one): RT_DISCARDED. Otherwise the
+ * output's length, or RT_FAILED if the call failed (its output dropped; the
+ * worker keeps its buffer). */
+static long rt_settle(struct rt_root *r, struct rt_worker *w, int rc) {
+  if (RT_UNLIKELY(w->incap > RT_KEEP_INPUT)) {
+    free(w->in);
+    w->in = NULL;
+    w->incap = 0;
+    rt_lend_policy(w);
+  }
+  if (RT_UNLIKELY(rc != 0) && rt_take_threw()) {
+    rt_discard_worker(r, w);
+    return RT_DISCARDED;
+  }
+  size_t len = w->len;
+  int failed = w->failed;
+  w->len = 0;
+  if (failed) {
+    w->failed = 0;
+    rt_lend_policy(w);
+  }
+  return rc != 0 || failed ? RT_FAILED : (long)len;
+}
+
+/* A first worker's output, when it is not lent as it stands: the call
+ * failed, or the buffer is over RT_KEEP_OUTPUT (handed over instead), or
+ * the output fills under a quarter of it (lent in a buffer of its size, the
+ * large one spare: the caller may hold it long). */
+static RT_COLD int rt_first_settle(struct rt_root *r, struct rt_worker *w,
+                                   struct rt_ctx *caller, int rc,
+                                   const char **output_data, size_t *output_length) {
+  long n = rt_settle(r, w, rc);
+  if (n < 0)
+    return rt_fail(output_data, output_length);
+  size_t len = (size_t)n, cap = w->cap;
+  *output_data = NULL;
+  *output_length = 0;
+  if (len == 0)
+    return 0;
+  char *small = NULL;
+  if (len < cap / 4 && cap >= RT_SHRINK_MIN)
+    small = rt_copy_small(w->buf, len, &cap);
+  if (small != NULL) {
+    struct rt_buf big = {w->buf, w->cap};
+    if (big.cap > RT_KEEP_OUTPUT)
+      free(big.p);
+    else
+      rt_spare_put(r, big);
+    w->buf = small;
+    w->cap = cap;
+    rt_lend_policy(w);
+  } else if (cap > RT_KEEP_OUTPUT) {
+    if (rt_owned_add(&caller->owned, w->buf, cap) != 0)
+      return -1;
+    *output_data = w->buf;
+    *output_length = len;
+    w->buf = NULL;
+    w->cap = 0;
+    rt_lend_policy(w);
+    return 0;
+  }
+  w->lent_to = caller;
+  w->lent_epoch = caller->epoch;
+  *output_data = w->buf;
+  *output_length = len;
+  return 0;
+}
+
+/* The call on the slot's first worker, idle and with nothing lent. */
+static RT_INLINE int rt_call_first(struct rt_root *r, struct rt_worker *w,
+                                struct faasfuse_callee *callee, struct rt_ctx *caller,
+                                const char *input, size_t input_length,
+                                const char **output_data, size_t *output_length) {
+  int rc = rt_run(callee, w, input, input_length);
+  size_t len = w->len;
+  if (RT_UNLIKELY(rc != 0) || RT_UNLIKELY(len < w->lend_min))
+    return rt_first_settle(r, w, caller, rc, output_data, output_length);
+  /* Lent: the buffer is the caller's until its call returns. */
+  w->len = 0;
+  w->lent_to = caller;
+  w->lent_epoch = caller->epoch;
+  *output_data = w->buf;
+  *output_length = len;
+  return 0;
+}
+
+/* A call on a worker of the slot's pool (the first one is busy: recursion):
+ * its output is handed over to the caller, released when its call returns. */
+static RT_COLD int rt_call_pooled(struct rt_root *r, size_t i,
+                                  struct faasfuse_callee *callee, struct rt_ctx *caller,
+                                  const char *input, size_t input_length,
+                                  const char **output_data, size_t *output_length) {
+  *output_data = NULL;
+  *output_length = 0;
+  struct rt_worker *w = r->slots[i].idle;
+  if (w != NULL)
+    r->slots[i].idle = w->next_idle;
+  else if ((w = rt_new_worker(r, callee)) == NULL)
+    return -1;
   /* Its output starts in a spare buffer, so that the first append finds
    * room on the inlined path. */
   if (w->buf == NULL && r->nspare > 0)
     rt_take_spare(r, w);
-
-  int rc = callee->call(w->handle, input, input_length);
-  if (RT_UNLIKELY(w->incap > RT_KEEP_INPUT)) {
-    free(w->in); /* a large input's copy is not kept */
-    w->in = NULL;
-    w->incap = 0;
-  }
-
-  /* What the callee received from its own merged calls dies with its call. */
-  rt_owned_release(&w->ctx);
-  if (RT_UNLIKELY(rc != 0) && rt_take_threw()) {
-    /* It threw: on Nightcore its worker process would be gone, and the
-     * next call served by a fresh one. */
-    rt_discard_worker(r, w);
+  long n = rt_settle(r, w, rt_run(callee, w, input, input_length));
+  if (n == RT_DISCARDED)
     return -1;
-  }
-  char *out = w->buf;
-  size_t len = w->len;
-  int failed = w->failed;
-  w->len = 0;
-  w->failed = 0;
-  w->next_idle = r->idle[i]; /* reread: nested calls may grow the pools */
-  r->idle[i] = w;
-
-  /* A failed call's output is dropped; the worker keeps its buffer. */
-  if (RT_UNLIKELY(rc != 0 || failed))
-    return -1;
-  if (len == 0)
-    return 0;
-  size_t cap = w->cap;
-  char *small = NULL;
+  w->next_idle = r->slots[i].idle; /* reread: nested calls may grow the slots */
+  r->slots[i].idle = w;
+  if (n <= 0)
+    return n == 0 ? 0 : -1;
+  size_t len = (size_t)n, cap = w->cap;
+  char *out = w->buf, *small = NULL;
   if (RT_UNLIKELY(len < cap / 4) && cap >= RT_SHRINK_MIN)
     small = rt_copy_small(out, len, &cap);
   if (small != NULL) {
@@ -538,6 +682,7 @@ int __faasfuse_call(struct faasfuse_callee *callee, void *caller_context,
   } else {
     w->buf = NULL; /* now the caller's, until its own call returns */
     w->cap = 0;
+    rt_lend_policy(w);
   }
   if (RT_UNLIKELY(rt_owned_add(&caller->owned, out, cap) != 0)) {
     if (small != NULL) {
@@ -545,6 +690,7 @@ int __faasfuse_call(struct faasfuse_callee *callee, void *caller_context,
     } else { /* back to the worker, for its next call */
       w->buf = out;
       w->cap = cap;
+      rt_lend_policy(w);
     }
     return -1;
   }
@@ -552,6 +698,67 @@ int __faasfuse_call(struct faasfuse_callee *callee, void *caller_context,
   *output_length = len;
   return 0;
 }
+
+/* Everything but an idle first worker with nothing lent: the callee's first
+ * call in this root (init, slot, first worker), a first worker whose output
+ * is still lent (it goes to the lender's owned list), or busy (the pool). */
+static RT_COLD int rt_call_slow(struct faasfuse_callee *callee, struct rt_ctx *caller,
+                                const char *input, size_t input_length,
+                                const char **output_data, size_t *output_length) {
+  if (!rt_ready(callee))
+    return rt_fail(output_data, output_length);
+  struct rt_root *r = caller->root;
+  size_t i = (size_t)callee->state->slot - 1;
+  if (i >= r->nslots && rt_grow_slots(r, i + 1) != 0)
+    return rt_fail(output_data, output_length);
+  struct rt_worker *w = r->slots[i].first;
+  if (w == NULL) {
+    if ((w = rt_new_worker(r, callee)) == NULL)
+      return rt_fail(output_data, output_length);
+    if (r->slots[i].first == NULL) /* reread: its create may have made one */
+      r->slots[i].first = w;
+    else {
+      w->next_idle = r->slots[i].idle;
+      r->slots[i].idle = w;
+    }
+    w = r->slots[i].first;
+  }
+  if (w->ctx.epoch & 1)
+    return rt_call_pooled(r, i, callee, caller, input, input_length, output_data,
+                          output_length);
+  if (w->lent_to->epoch == w->lent_epoch) {
+    /* Lent still: the buffer stays the lender's until its call returns. */
+    struct rt_ctx *lender = (struct rt_ctx *)w->lent_to;
+    if (rt_owned_add(&lender->owned, w->buf, w->cap) != 0)
+      return rt_fail(output_data, output_length);
+    w->buf = NULL;
+    w->cap = 0;
+    rt_unlend(w);
+    rt_lend_policy(w);
+    if (r->nspare > 0)
+      rt_take_spare(r, w);
+  }
+  return rt_call_first(r, w, callee, caller, input, input_length, output_data,
+                       output_length);
+}
+
+int __faasfuse_call(struct faasfuse_callee *callee, void *caller_context,
+                    const char *input, size_t input_length,
+                    const char **output_data, size_t *output_length) {
+  struct rt_ctx *caller = caller_context;
+  if (RT_UNLIKELY(!rt_is_ctx(caller)))
+    return rt_fail(output_data, output_length);
+  /* The slot is 0 until the callee is prepared: i is then out of range. */
+  struct rt_root *r = caller->root;
+  size_t i = (size_t)__atomic_load_n(&callee->state->slot, __ATOMIC_RELAXED) - 1;
+  struct rt_worker *w;
+  if (RT_UNLIKELY(i >= r->nslots) || RT_UNLIKELY((w = r->slots[i].first) == NULL) ||
+      RT_UNLIKELY(w->ctx.epoch & 1) || RT_UNLIKELY(w->lent_to->epoch == w->lent_epoch))
+    return rt_call_slow(callee, caller, input, input_length, output_data, output_length);
+  return rt_call_first(r, w, callee, caller, input, input_length, output_data,
+                       output_length);
+}
+
 
 /* ---------------------------------------------------------------------- */
 /* The entry's exported ABI functions                                      */
@@ -593,8 +800,11 @@ int __faasfuse_entry_call(struct faasfuse_callee *entry, void *worker_handle,
   struct rt_root *r = worker_handle;
   if (r == NULL || r->ctx.magic != RT_MAGIC_ROOT)
     return -1;
+  r->ctx.epoch++;
   int rc = entry->call(r->inner, input, input_length);
-  rt_owned_release(&r->ctx);
+  r->ctx.epoch++;
+  if (RT_UNLIKELY(r->ctx.owned.n != 0))
+    rt_owned_release(&r->ctx);
   return rc;
 }
 

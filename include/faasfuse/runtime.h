@@ -75,10 +75,12 @@ void __faasfuse_append(void *caller_context, const char *data, size_t length);
 /*
  * A merged call: behaves exactly as Nightcore's invoke_func_fn(caller_context,
  * callee->name, ...) would, with the callee run in-process on a worker of its
- * own, taken from the calling entry worker's pool (a busy worker is never
- * entered again: recursion gets another one). The output is malloc'd, owned
- * by the worker that called, and freed when that worker's faas_func_call
- * returns.
+ * own: the calling entry worker's first worker of that callee, or, while
+ * that one is busy (recursion), another from its pool (a busy worker is
+ * never entered again). The output belongs to the runtime and stays valid
+ * until the caller's faas_func_call returns: lent in the callee worker's
+ * buffer, or handed over and released then. The pass's wrappers inline it,
+ * so that the call of the callee is direct.
  */
 int __faasfuse_call(struct faasfuse_callee *callee, void *caller_context,
                     const char *input, size_t input_length,

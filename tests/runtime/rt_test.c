@@ -254,6 +254,7 @@ FUNCTION(S0) FUNCTION(S1) FUNCTION(S2) FUNCTION(S3) /* first used in a race */
 FUNCTION(S4) FUNCTION(S5) FUNCTION(S6) FUNCTION(S7)
 FUNCTION(Scribble) /* writes through its input (strtok-like), then echoes it */
 FUNCTION(Fill)  /* N bytes (a multiple of 4 KiB) of one letter, 4 KiB a time */
+FUNCTION(Thrower) /* makes a merged call, then fails as a caught throw does */
 
 /* Scribble as the pass describes it: it may write its input, so it gets a
  * copy. (desc_Scribble, flags 0, is what a callee proven not to write gets.) */
@@ -304,7 +305,7 @@ static struct stats *const all_stats[] = {
     &st_Empty,   &st_Nest, &st_Big,       &st_Slow,           &st_BadInit,
     &st_BadCreate, &st_Flaky, &st_Race,   &st_BadEntryInit,   &st_BadEntryCreate,
     &st_S0,      &st_S1,   &st_S2,        &st_S3,             &st_S4,
-    &st_S5,      &st_S6,   &st_S7};
+    &st_S5,      &st_S6,   &st_S7,        &st_Thrower};
 
 static int live(struct stats *st) {
   return atomic_load(&st->create) - atomic_load(&st->destroy);
@@ -434,6 +435,16 @@ static int body_Fill(struct fw *w, const char *in, size_t len) {
   for (long left = num(in, len); left > 0; left -= (long)sizeof block)
     put(w, block, sizeof block);
   return 0;
+}
+
+/* What the pass's exception guard does when the callee threw. */
+static int body_Thrower(struct fw *w, const char *in, size_t len) {
+  const char *o;
+  size_t n;
+  if (merged_Cat(w->ctx, in, len, &o, &n) != 0)
+    return 1;
+  __faasfuse_caught();
+  return -1;
 }
 
 static int big_ok(const char *out, size_t n, size_t want) {
@@ -642,6 +653,43 @@ static int foo_nestmany(struct fw *w, long count) {
   return 0;
 }
 
+/* Outputs are lent in their callee worker's buffer for as long as the call
+ * that received them runs: a second caller of the same callee, a throw of
+ * the caller lent to, and large and small outputs must not touch them. */
+static int foo_lend(struct fw *w) {
+  const char *o1, *o2, *o3, *o4;
+  size_t n1, n2, n3, n4;
+  CHECK(merged_Cat(w->ctx, "first", 5, &o1, &n1) == 0);
+  /* Nest calls Cat while Cat's output is lent to Foo. */
+  CHECK(merged_Nest(w->ctx, "second", 6, &o2, &n2) == 0);
+  CHECK(n2 > 8 && memcmp(o2, "[second|", 8) == 0);
+  CHECK(merged_Cat(w->ctx, "third", 5, &o3, &n3) == 0);
+  CHECK(is(o1, n1, "first") && is(o3, n3, "third"));
+  /* Thrower's worker, lent Cat's output, is dropped; Cat serves on. */
+  int created = atomic_load(&st_Thrower.create);
+  for (int i = 0; i < 2; i++) {
+    o4 = "junk";
+    n4 = 4;
+    CHECK(merged_Thrower(w->ctx, "x", 1, &o4, &n4) == -1 && o4 == NULL && n4 == 0);
+    CHECK(merged_Cat(w->ctx, "fourth", 6, &o4, &n4) == 0 && is(o4, n4, "fourth"));
+  }
+  CHECK(atomic_load(&st_Thrower.create) - created == 2);
+  if (!LIMIT_BUILD) {
+    /* Over what a worker keeps (4 MiB): handed over; then small again. */
+    CHECK(merged_Big(w->ctx, "5000000", 7, &o4, &n4) == 0 && big_ok(o4, n4, 5000000));
+    const char *o5;
+    size_t n5;
+    CHECK(merged_Big(w->ctx, "10", 2, &o5, &n5) == 0 && big_ok(o5, n5, 10));
+    CHECK(big_ok(o4, n4, 5000000));
+    CHECK(merged_Big(w->ctx, "3000", 4, &o4, &n4) == 0 && big_ok(o4, n4, 3000));
+    CHECK(merged_Big(w->ctx, "10", 2, &o5, &n5) == 0 && big_ok(o5, n5, 10));
+    CHECK(big_ok(o4, n4, 3000));
+  }
+  CHECK(is(o1, n1, "first") && is(o3, n3, "third"));
+  puts_(w, "lent");
+  return 0;
+}
+
 static int foo_limit(struct fw *w) {
   const char *o;
   size_t n;
@@ -801,6 +849,8 @@ static int body_Foo(struct fw *w, const char *in, size_t len) {
   }
   if (cmd(in, len, "limit", &a, &n))
     return foo_limit(w);
+  if (cmd(in, len, "lend", &a, &n))
+    return foo_lend(w);
   /* "table:Name" / "linked:Name": a call to Name, named at run time, with
    * input "dyn"; answers "<rc>:<output>". */
   int table = cmd(in, len, "table", &a, &n);
@@ -1043,6 +1093,15 @@ static void group_lifetime(void) {
     after = heap_in_use();
     CHECK(after < before || after - before <= ((size_t)32 << 20) + (1 << 20));
   }
+
+  /* Lent outputs, through other callers, throws and sizes; a request over
+   * and over leaves the heap where it was. */
+  CHECK(request(root, &h, "lend") == 0 && HOST_IS(&h, "lent"));
+  before = heap_in_use();
+  for (int i = 0; i < 20; i++)
+    CHECK(request(root, &h, "lend") == 0 && HOST_IS(&h, "lent"));
+  after = heap_in_use();
+  CHECK(after < before || after - before < 64 * 1024);
 
   /* A callee's own nested outputs are freed when its call returns. */
   if (!LIMIT_BUILD)
