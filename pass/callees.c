@@ -120,6 +120,12 @@ LLVMValueRef ff_emit_wrapper(LLVMModuleRef M, const char *name, LLVMValueRef des
                           LLVMGetParam(W, 1), LLVMGetParam(W, 2),
                           LLVMGetParam(W, 3), LLVMGetParam(W, 4)};
   LLVMValueRef r = ff_build_call(B, rt_call, args, 6);
+  /* The runtime's fast path, made this callee's own (its call direct, its
+   * flags known) however large the inliner finds it: the wrapper itself is
+   * small then, and inlined where the inliner likes. */
+  unsigned always = LLVMGetEnumAttributeKindForName("alwaysinline", 12);
+  LLVMAddCallSiteAttribute(r, LLVMAttributeFunctionIndex,
+                           LLVMCreateEnumAttribute(C, always, 0));
   LLVMBuildRet(B, r);
   LLVMDisposeBuilder(B);
   return W;
