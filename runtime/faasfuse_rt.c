@@ -532,10 +532,22 @@ static RT_COLD char *rt_copy_small(const char *out, size_t len, size_t *cap) {
   return p;
 }
 
+/* One call of a context's faas_func_call: outputs handed over to it during
+ * the call are released when it returns; those lent to it, by the epoch's
+ * increment. */
+static RT_INLINE int rt_ctx_call(struct rt_ctx *c,
+                                 int (*call)(void *, const char *, size_t),
+                                 void *handle, const char *input, size_t input_length) {
+  c->epoch++;
+  int rc = call(handle, input, input_length);
+  c->epoch++;
+  if (RT_UNLIKELY(c->owned.n != 0))
+    rt_owned_release(c);
+  return rc;
+}
+
 /* Runs the callee on w, on its own copy of the input if it may write it
- * (as on Nightcore; the worker keeps the copy's buffer for its next call).
- * Outputs handed over to w during the call are released when it returns;
- * those lent to it, by the epoch's increment. */
+ * (as on Nightcore; the worker keeps the copy's buffer for its next call). */
 static RT_INLINE int rt_run(struct faasfuse_callee *callee, struct rt_worker *w,
                          const char *input, size_t input_length) {
   if ((callee->flags & FAASFUSE_CALLEE_COPY_INPUT) && input_length > 0) {
@@ -545,12 +557,7 @@ static RT_INLINE int rt_run(struct faasfuse_callee *callee, struct rt_worker *w,
     w->in[input_length] = '\0'; /* callees that strtol a text input read one past it */
     input = w->in;
   }
-  w->ctx.epoch++;
-  int rc = callee->call(w->handle, input, input_length);
-  w->ctx.epoch++;
-  if (RT_UNLIKELY(w->ctx.owned.n != 0))
-    rt_owned_release(&w->ctx);
-  return rc;
+  return rt_ctx_call(&w->ctx, callee->call, w->handle, input, input_length);
 }
 
 static int rt_fail(const char **output_data, size_t *output_length) {
@@ -800,12 +807,7 @@ int __faasfuse_entry_call(struct faasfuse_callee *entry, void *worker_handle,
   struct rt_root *r = worker_handle;
   if (r == NULL || r->ctx.magic != RT_MAGIC_ROOT)
     return -1;
-  r->ctx.epoch++;
-  int rc = entry->call(r->inner, input, input_length);
-  r->ctx.epoch++;
-  if (RT_UNLIKELY(r->ctx.owned.n != 0))
-    rt_owned_release(&r->ctx);
-  return rc;
+  return rt_ctx_call(&r->ctx, entry->call, r->inner, input, input_length);
 }
 
 int __faasfuse_entry_destroy(struct faasfuse_callee *entry, void *worker_handle) {
