@@ -92,6 +92,7 @@ static void free_index(struct fn_sites_map *map) {
 struct node {
   struct ff_callee *c;
   LLVMValueRef call, create; /* its faas_func_call and faas_create_func_worker */
+  LLVMValueRef store;        /* create's store of the worker into a global */
 };
 
 static LLVMValueRef abi_fn(LLVMModuleRef M, const struct ff_callee *c,
@@ -249,14 +250,23 @@ void ff_warn_shared_workers(LLVMModuleRef M, struct ff_site_list *sites,
   if (n == 0)
     return;
   struct node *nodes = ff_xcalloc(n, sizeof *nodes);
-  bool *reach = ff_xcalloc(n * n, sizeof *reach); /* reach[i * n + j]: i may call j */
+  bool any_store = false;
   n = 0;
   RB_FOREACH(c, ff_callee_tree, callees) {
     nodes[n].c = c;
     nodes[n].call = abi_fn(M, c, entry_name, FF_CALL);
     nodes[n].create = abi_fn(M, c, entry_name, FF_CREATE);
+    nodes[n].store = nodes[n].create ? worker_store(nodes[n].create) : NULL;
+    any_store |= nodes[n].store != NULL;
     n++;
   }
+  /* No worker kept in a global, nothing to warn about: the graph, a walk
+   * of every function the merged ones reach, is not needed. */
+  if (!any_store) {
+    free(nodes);
+    return;
+  }
+  bool *reach = ff_xcalloc(n * n, sizeof *reach); /* reach[i * n + j]: i may call j */
   struct fn_sites_map index = RB_INITIALIZER(&index);
   index_sites(&index, sites);
   for (size_t i = 0; i < n; i++) {
@@ -269,10 +279,8 @@ void ff_warn_shared_workers(LLVMModuleRef M, struct ff_site_list *sites,
   /* On a cycle: a function that can be running while it is called. */
   bool *cyclic = on_cycles(reach, n);
   for (size_t i = 0; i < n; i++) {
-    if (!cyclic[i] || nodes[i].create == NULL)
-      continue;
-    LLVMValueRef st = worker_store(nodes[i].create);
-    if (st == NULL)
+    LLVMValueRef st = nodes[i].store;
+    if (!cyclic[i] || st == NULL)
       continue;
     size_t len;
     const char *g = LLVMGetValueName2(strip_to_global(LLVMGetOperand(st, 1)), &len);
