@@ -40,6 +40,28 @@ static void mark(LLVMModuleRef M, const char *md) {
   LLVMAddNamedMetadataOperand(M, md, LLVMMetadataAsValue(C, LLVMMDNodeInContext2(C, &tag, 1)));
 }
 
+/* Rewrites the sites, then promotes the appends, one function at a time in
+ * module order, so that each function is still in cache when its appends
+ * are promoted (a second walk of the whole module read all of it again).
+ * The IR is the same as all sites first: a rewrite or a promotion changes
+ * only its own function, and value names are unique per function. */
+static void fuse_sites(LLVMModuleRef M, struct ff_site_list *sites,
+                       struct ff_callee_tree *callees, bool dynamic, bool object_mode,
+                       const struct faasfuse_host *host) {
+  struct ff_rewriter *rw = ff_rewrite_begin(M, callees, dynamic, object_mode, host);
+  struct ff_site *s = TAILQ_FIRST(sites);
+  for (LLVMValueRef F = LLVMGetFirstFunction(M); F; F = LLVMGetNextFunction(F)) {
+    for (; s != NULL && LLVMGetBasicBlockParent(LLVMGetInstructionParent(s->inst)) == F;
+         s = TAILQ_NEXT(s, link))
+      ff_rewrite_site(rw, s);
+    ff_promote_appends(M, F);
+  }
+  /* None left: the sites were found in module order, in these functions. */
+  for (; s != NULL; s = TAILQ_NEXT(s, link))
+    ff_rewrite_site(rw, s);
+  ff_rewrite_end(rw);
+}
+
 static int fuse_module(LLVMModuleRef M, const struct faasfuse_options *opts,
                        const struct faasfuse_host *host, bool lto, char *err,
                        size_t errlen) {
@@ -87,8 +109,7 @@ static int fuse_module(LLVMModuleRef M, const struct faasfuse_options *opts,
 
   ff_find_call_sites(M, &sites);
   ff_warn_shared_workers(M, &sites, &callees, opts->entry_name, host);
-  ff_rewrite_sites(M, &sites, &callees, !opts->no_dynamic, false, host);
-  ff_promote_appends(M);
+  fuse_sites(M, &sites, &callees, !opts->no_dynamic, false, host);
   ff_seal_fused(M, lto);
   mark(M, FF_FUSED_MD);
   rc = 0;
@@ -150,8 +171,7 @@ int faasfuse_fuse_object(LLVMModuleRef M, const char *callee_name,
       goto out;
   }
   ff_find_call_sites(M, &sites);
-  ff_rewrite_sites(M, &sites, &callees, true, true, host);
-  ff_promote_appends(M);
+  fuse_sites(M, &sites, &callees, true, true, host);
   ff_share_runtime_entry_points(M);
   mark(M, FF_OBJECT_MD);
   rc = 0;

@@ -223,17 +223,21 @@ void ff_warn_shared_workers(LLVMModuleRef M, struct ff_site_list *sites,
                             const struct faasfuse_host *host);
 
 /* promote_appends.c */
-/* Calls of append_output_fn through a pointer call __faasfuse_append
- * directly when the pointer is it (the runtime hands every worker that). */
-void ff_promote_appends(LLVMModuleRef M);
+/* Calls of append_output_fn through a pointer, in function F, call
+ * __faasfuse_append directly when the pointer is it (the runtime hands
+ * every worker that). */
+void ff_promote_appends(LLVMModuleRef M, LLVMValueRef F);
 
 /* rewrite_call_sites.c */
-/* Rewrites each of `sites` that can reach a merged function (`dynamic`:
- * sites whose name is known only at run time too; `object_mode`: the
- * per-object route, where callees are found at link or run time), and
- * remarks which way each went. */
-void ff_rewrite_sites(LLVMModuleRef M, struct ff_site_list *sites,
-                      struct ff_callee_tree *callees, bool dynamic, bool object_mode,
-                      const struct faasfuse_host *host);
+/* Rewrites each site given to ff_rewrite_site that can reach a merged
+ * function (`dynamic`: sites whose name is known only at run time too;
+ * `object_mode`: the per-object route, where callees are found at link or
+ * run time), and remarks which way each went. */
+struct ff_rewriter;
+struct ff_rewriter *ff_rewrite_begin(LLVMModuleRef M, struct ff_callee_tree *callees,
+                                     bool dynamic, bool object_mode,
+                                     const struct faasfuse_host *host);
+void ff_rewrite_site(struct ff_rewriter *rw, struct ff_site *s);
+void ff_rewrite_end(struct ff_rewriter *rw);
 
 #endif

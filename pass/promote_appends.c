@@ -77,24 +77,21 @@ static void promote(LLVMModuleRef M, LLVMValueRef I, LLVMValueRef rt_append,
   LLVMDisposeBuilder(B);
 }
 
-void ff_promote_appends(LLVMModuleRef M) {
+void ff_promote_appends(LLVMModuleRef M, LLVMValueRef F) {
   LLVMValueRef rt_append = LLVMGetNamedFunction(M, FAASFUSE_RT_APPEND);
+  size_t len;
+  const char *name = LLVMGetValueName2(F, &len);
   if (rt_append == NULL || LLVMIsDeclaration(rt_append))
     return;
+  if (LLVMIsDeclaration(F) || strncmp(name, "__faasfuse_", 11) == 0 ||
+      strncmp(name, "rt_", 3) == 0)
+    return; /* the runtime's own */
   LLVMContextRef C = LLVMGetModuleContext(M);
   unsigned done_kind = LLVMGetMDKindIDInContext(C, FF_APPEND_MD, (unsigned)strlen(FF_APPEND_MD));
-  for (LLVMValueRef F = LLVMGetFirstFunction(M); F; F = LLVMGetNextFunction(F)) {
-    size_t len;
-    const char *name = LLVMGetValueName2(F, &len);
-    if (LLVMIsDeclaration(F) || strncmp(name, "__faasfuse_", 11) == 0 ||
-        strncmp(name, "rt_", 3) == 0)
-      continue; /* the runtime's own */
-    for (LLVMBasicBlockRef BB = LLVMGetFirstBasicBlock(F); BB;
-         BB = LLVMGetNextBasicBlock(BB))
-      for (LLVMValueRef I = LLVMGetFirstInstruction(BB); I; I = LLVMGetNextInstruction(I))
-        if (is_indirect_append(I, done_kind)) {
-          promote(M, I, rt_append, done_kind);
-          break; /* the rest of BB moved on: the next block holds it */
-        }
-  }
+  for (LLVMBasicBlockRef BB = LLVMGetFirstBasicBlock(F); BB; BB = LLVMGetNextBasicBlock(BB))
+    for (LLVMValueRef I = LLVMGetFirstInstruction(BB); I; I = LLVMGetNextInstruction(I))
+      if (is_indirect_append(I, done_kind)) {
+        promote(M, I, rt_append, done_kind);
+        break; /* the rest of BB moved on: the next block holds it */
+      }
 }

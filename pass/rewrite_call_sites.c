@@ -350,14 +350,37 @@ static void fuse_site(LLVMModuleRef M, struct ff_site *s,
   }
 }
 
-void ff_rewrite_sites(LLVMModuleRef M, struct ff_site_list *sites,
-                      struct ff_callee_tree *callees, bool dynamic, bool object_mode,
-                      const struct faasfuse_host *host) {
-  LLVMValueRef rt_invoke = LLVMGetNamedFunction(M, FAASFUSE_RT_INVOKE);
-  struct ff_dispatch dispatch = {LLVMGetNamedFunction(M, FAASFUSE_RT_DISPATCH),
-                                 LLVMGetNamedFunction(M, FAASFUSE_RT_LOOKUP), NULL, NULL, 0};
-  struct ff_site *s;
-  TAILQ_FOREACH(s, sites, link)
-    fuse_site(M, s, callees, &dispatch, dynamic, object_mode, rt_invoke, host);
-  free(dispatch.wrappers);
+/* What every site of one run shares. */
+struct ff_rewriter {
+  LLVMModuleRef M;
+  struct ff_callee_tree *callees;
+  bool dynamic, object_mode;
+  const struct faasfuse_host *host;
+  LLVMValueRef rt_invoke;
+  struct ff_dispatch dispatch; /* its table made at the first dynamic site */
+};
+
+struct ff_rewriter *ff_rewrite_begin(LLVMModuleRef M, struct ff_callee_tree *callees,
+                                     bool dynamic, bool object_mode,
+                                     const struct faasfuse_host *host) {
+  struct ff_rewriter *rw = ff_xcalloc(1, sizeof *rw);
+  rw->M = M;
+  rw->callees = callees;
+  rw->dynamic = dynamic;
+  rw->object_mode = object_mode;
+  rw->host = host;
+  rw->rt_invoke = LLVMGetNamedFunction(M, FAASFUSE_RT_INVOKE);
+  rw->dispatch.fn = LLVMGetNamedFunction(M, FAASFUSE_RT_DISPATCH);
+  rw->dispatch.lookup = LLVMGetNamedFunction(M, FAASFUSE_RT_LOOKUP);
+  return rw;
+}
+
+void ff_rewrite_site(struct ff_rewriter *rw, struct ff_site *s) {
+  fuse_site(rw->M, s, rw->callees, &rw->dispatch, rw->dynamic, rw->object_mode,
+            rw->rt_invoke, rw->host);
+}
+
+void ff_rewrite_end(struct ff_rewriter *rw) {
+  free(rw->dispatch.wrappers);
+  free(rw);
 }
