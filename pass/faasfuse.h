@@ -35,11 +35,15 @@ enum faasfuse_remark_kind {
 };
 
 /* What the host provides: where remarks go. `at` is an instruction or a
- * function; `name` a short CamelCase remark name. */
+ * function; `name` a short CamelCase remark name. remarks_on, when set,
+ * says whether any remark at `at` would be shown or recorded: when not,
+ * the core neither formats remarks nor gathers what they say (warnings
+ * are always sent). */
 struct faasfuse_host {
   void (*remark)(void *opaque, enum faasfuse_remark_kind kind, LLVMValueRef at,
                  const char *name, const char *message);
   void *opaque;
+  bool (*remarks_on)(void *opaque, LLVMValueRef at);
 };
 
 struct faasfuse_link {

@@ -57,6 +57,9 @@ void ff_error(char *err, size_t errlen, const char *fmt, ...)
 void ff_remark(const struct faasfuse_host *host, enum faasfuse_remark_kind kind,
                LLVMValueRef at, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+/* Would a remark of this kind at `at` reach anyone? (ff_remark asks too.) */
+bool ff_remarks_on(const struct faasfuse_host *host, enum faasfuse_remark_kind kind,
+                   LLVMValueRef at);
 /* Quotes a name for a message: printable ASCII as is, the rest as \xx. */
 void ff_quote(char *dst, size_t dstlen, const char *s, size_t len);
 /* One line through the host's fatal handler, then exit: out of memory only. */

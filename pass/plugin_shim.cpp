@@ -13,7 +13,9 @@
 //===----------------------------------------------------------------------===//
 #include "llvm/Analysis/OptimizationRemarkEmitter.h"
 #include "llvm/IR/DiagnosticInfo.h"
+#include "llvm/IR/DiagnosticHandler.h"
 #include "llvm/IR/Function.h"
+#include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 #include "llvm/IR/PassManager.h"
 #include "llvm/Passes/PassBuilder.h"
@@ -66,6 +68,17 @@ void emitRemark(void *, faasfuse_remark_kind kind, LLVMValueRef at,
   }
 }
 
+// What OptimizationRemarkEmitter::enabled() asks, the test LLVM's own passes
+// make before building a remark: a remark file, or any -pass-remarks*.
+bool remarksOn(void *, LLVMValueRef at) {
+  auto *I = dyn_cast_or_null<Instruction>(unwrap(at));
+  if (I == nullptr)
+    return false; // emitRemark drops it
+  LLVMContext &Ctx = I->getContext();
+  return Ctx.getLLVMRemarkStreamer() != nullptr ||
+         Ctx.getDiagHandlerPtr()->isAnyRemarkEnabled();
+}
+
 // -mllvm -faasfuse-callee=NAME (or FAASFUSE_CALLEE=NAME): this translation
 // unit is the callee NAME. Created by a constructor, not a static object,
 // so that nothing of LLVM runs in a host of another version.
@@ -114,7 +127,7 @@ struct FaasFusePass : PassInfoMixin<FaasFusePass> {
 
   PreservedAnalyses run(Module &Mod, ModuleAnalysisManager &) {
     char err[1024] = "";
-    faasfuse_host host = {emitRemark, nullptr};
+    faasfuse_host host = {emitRemark, nullptr, remarksOn};
     LLVMModuleRef Ref = wrap(&Mod);
     int rc = -1;
     if (!Error.empty()) {

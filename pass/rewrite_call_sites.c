@@ -288,8 +288,12 @@ static void fuse_site(LLVMModuleRef M, struct ff_site *s,
   switch (s->kind) {
   case FF_NAME_CONSTANT:
   case FF_NAME_CHOICE:
-    list_names(merged, sizeof merged, s, callees, true);
-    list_names(unmerged, sizeof unmerged, s, callees, false);
+    merged[0] = unmerged[0] = '\0';
+    /* The lists are for the remark only (passed and missed alike). */
+    if (ff_remarks_on(host, FAASFUSE_REMARK_PASSED, s->inst)) {
+      list_names(merged, sizeof merged, s, callees, true);
+      list_names(unmerged, sizeof unmerged, s, callees, false);
+    }
     if (object_mode && narms > 0) {
       ff_remark(host, FAASFUSE_REMARK_PASSED, s->inst, "FusedIfLinked",
                 "call to %s%s%s%s becomes a direct call wherever its object is "
