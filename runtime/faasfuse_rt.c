@@ -518,9 +518,14 @@ static RT_COLD int rt_grow_input(struct rt_worker *w, size_t need) {
   return 0;
 }
 
-/* A buffer of RT_MIN_OUTPUT * 2^k bytes holding out[0..len); NULL if out
- * of memory (the caller then hands over the large buffer). */
-static RT_COLD char *rt_copy_small(const char *out, size_t len, size_t *cap) {
+/* An output that fills under a quarter of a buffer of RT_SHRINK_MIN or more
+ * (a spare buffer of a larger output), in a buffer of RT_MIN_OUTPUT * 2^k
+ * bytes of its own, *cap set: the caller may hold it long. NULL if the
+ * output is not small for its buffer, or out of memory (the large buffer
+ * then serves). */
+static char *rt_copy_small(const char *out, size_t len, size_t *cap) {
+  if (RT_LIKELY(len >= *cap / 4 || *cap < RT_SHRINK_MIN))
+    return NULL;
   size_t c = RT_MIN_OUTPUT;
   while (c < len)
     c *= 2;
@@ -594,6 +599,26 @@ static long rt_settle(struct rt_root *r, struct rt_worker *w, int rc) {
   return rc != 0 || failed ? RT_FAILED : (long)len;
 }
 
+/* w's buffer, holding an output, becomes c's until c's call returns. */
+static int rt_give_buffer(struct rt_worker *w, struct rt_ctx *c) {
+  if (rt_owned_add(&c->owned, w->buf, w->cap) != 0)
+    return -1;
+  w->buf = NULL;
+  w->cap = 0;
+  rt_lend_policy(w);
+  return 0;
+}
+
+/* w's output, len bytes in its buffer, lent to the caller's running call. */
+static RT_INLINE int rt_lend(struct rt_worker *w, struct rt_ctx *caller, size_t len,
+                             const char **output_data, size_t *output_length) {
+  w->lent_to = caller;
+  w->lent_epoch = caller->epoch;
+  *output_data = w->buf;
+  *output_length = len;
+  return 0;
+}
+
 /* A first worker's output, when it is not lent as it stands: the call
  * failed, or the buffer is over RT_KEEP_OUTPUT (handed over instead), or
  * the output fills under a quarter of it (lent in a buffer of its size, the
@@ -609,9 +634,7 @@ static RT_COLD int rt_first_settle(struct rt_root *r, struct rt_worker *w,
   *output_length = 0;
   if (len == 0)
     return 0;
-  char *small = NULL;
-  if (len < cap / 4 && cap >= RT_SHRINK_MIN)
-    small = rt_copy_small(w->buf, len, &cap);
+  char *small = rt_copy_small(w->buf, len, &cap);
   if (small != NULL) {
     struct rt_buf big = {w->buf, w->cap};
     if (big.cap > RT_KEEP_OUTPUT)
@@ -622,20 +645,14 @@ static RT_COLD int rt_first_settle(struct rt_root *r, struct rt_worker *w,
     w->cap = cap;
     rt_lend_policy(w);
   } else if (cap > RT_KEEP_OUTPUT) {
-    if (rt_owned_add(&caller->owned, w->buf, cap) != 0)
+    char *out = w->buf;
+    if (rt_give_buffer(w, caller) != 0)
       return -1;
-    *output_data = w->buf;
+    *output_data = out;
     *output_length = len;
-    w->buf = NULL;
-    w->cap = 0;
-    rt_lend_policy(w);
     return 0;
   }
-  w->lent_to = caller;
-  w->lent_epoch = caller->epoch;
-  *output_data = w->buf;
-  *output_length = len;
-  return 0;
+  return rt_lend(w, caller, len, output_data, output_length);
 }
 
 /* The call on the slot's first worker, idle and with nothing lent. */
@@ -647,13 +664,8 @@ static RT_INLINE int rt_call_first(struct rt_root *r, struct rt_worker *w,
   size_t len = w->len;
   if (RT_UNLIKELY(rc != 0) || RT_UNLIKELY(len < w->lend_min))
     return rt_first_settle(r, w, caller, rc, output_data, output_length);
-  /* Lent: the buffer is the caller's until its call returns. */
   w->len = 0;
-  w->lent_to = caller;
-  w->lent_epoch = caller->epoch;
-  *output_data = w->buf;
-  *output_length = len;
-  return 0;
+  return rt_lend(w, caller, len, output_data, output_length);
 }
 
 /* A call on a worker of the slot's pool (the first one is busy: recursion):
@@ -681,24 +693,14 @@ static RT_COLD int rt_call_pooled(struct rt_root *r, size_t i,
   if (n <= 0)
     return n == 0 ? 0 : -1;
   size_t len = (size_t)n, cap = w->cap;
-  char *out = w->buf, *small = NULL;
-  if (RT_UNLIKELY(len < cap / 4) && cap >= RT_SHRINK_MIN)
-    small = rt_copy_small(out, len, &cap);
-  if (small != NULL) {
-    out = small; /* the worker keeps its buffer */
-  } else {
-    w->buf = NULL; /* now the caller's, until its own call returns */
-    w->cap = 0;
-    rt_lend_policy(w);
-  }
-  if (RT_UNLIKELY(rt_owned_add(&caller->owned, out, cap) != 0)) {
-    if (small != NULL) {
+  char *out = w->buf, *small = rt_copy_small(out, len, &cap);
+  if (small != NULL) { /* the worker keeps its buffer */
+    if (rt_owned_add(&caller->owned, small, cap) != 0) {
       free(small);
-    } else { /* back to the worker, for its next call */
-      w->buf = out;
-      w->cap = cap;
-      rt_lend_policy(w);
+      return -1;
     }
+    out = small;
+  } else if (rt_give_buffer(w, caller) != 0) { /* the worker keeps it */
     return -1;
   }
   *output_data = out;
@@ -735,13 +737,9 @@ static RT_COLD int rt_call_slow(struct faasfuse_callee *callee, struct rt_ctx *c
                           output_length);
   if (w->lent_to->epoch == w->lent_epoch) {
     /* Lent still: the buffer stays the lender's until its call returns. */
-    struct rt_ctx *lender = (struct rt_ctx *)w->lent_to;
-    if (rt_owned_add(&lender->owned, w->buf, w->cap) != 0)
+    if (rt_give_buffer(w, (struct rt_ctx *)w->lent_to) != 0)
       return rt_fail(output_data, output_length);
-    w->buf = NULL;
-    w->cap = 0;
     rt_unlend(w);
-    rt_lend_policy(w);
     if (r->nspare > 0)
       rt_take_spare(r, w);
   }
