@@ -131,21 +131,6 @@ LLVMValueRef ff_emit_wrapper(LLVMModuleRef M, const char *name, LLVMValueRef des
   return W;
 }
 
-uint64_t ff_callee_flags(LLVMValueRef call) {
-  /* Nightcore hands a callee its own copy of the input; a merged callee
-   * gets the caller's bytes unless it is known not to write them: its
-   * faas_func_call's input parameter is readonly or readnone (as attribute
-   * inference at -O1 and above finds for most callees). */
-  LLVMValueRef F = ff_function_of(call);
-  static const char *const proofs[2] = {"readonly", "readnone"};
-  for (int i = 0; F != NULL && i < 2; i++) {
-    unsigned kind = LLVMGetEnumAttributeKindForName(proofs[i], strlen(proofs[i]));
-    if (LLVMGetEnumAttributeAtIndex(F, 2, kind) != NULL) /* index 2: parameter 1 */
-      return 0;
-  }
-  return FAASFUSE_CALLEE_COPY_INPUT;
-}
-
 void ff_emit_callee(LLVMModuleRef M, const char *name, LLVMValueRef fns[FF_NABI],
                     uint64_t flags, LLVMValueRef *wrapper_out, LLVMValueRef *desc_out) {
   LLVMContextRef C = LLVMGetModuleContext(M);

@@ -9,6 +9,7 @@
 #include <bsd/sys/queue.h>
 #include <bsd/sys/tree.h>
 #include <llvm-c/Core.h>
+#include <llvm-c/Target.h>
 
 #include "faasfuse.h"
 #include "faasfuse/runtime.h"
@@ -82,6 +83,11 @@ int ff_find_abi(LLVMModuleRef M, LLVMValueRef fns[FF_NABI], char *err,
 /* The function an ABI value runs: itself, or an alias's aliasee; NULL for
  * an ifunc. */
 LLVMValueRef ff_function_of(LLVMValueRef V);
+/* Function types of invoke_func_fn, int (ptr, ptr, ptr, i64, ptr, ptr) (an
+ * unprototyped call's varargs form too), and of append_output_fn,
+ * void (ptr, ptr, i64). */
+bool ff_has_invoke_type(LLVMTypeRef FT);
+bool ff_has_append_type(LLVMTypeRef FT);
 
 /* ir_helpers.c */
 /* The module's byte pointer type, `ptr` or `i8*`. */
@@ -107,6 +113,21 @@ void ff_retarget_phis(LLVMBuilderRef B, LLVMBasicBlockRef succ, LLVMBasicBlockRe
                       LLVMBasicBlockRef to);
 void ff_retarget_successor_phis(LLVMBuilderRef B, LLVMValueRef term,
                                 LLVMBasicBlockRef from, LLVMBasicBlockRef to);
+/* V without bitcasts and addrspacecasts (instructions or constants). */
+LLVMValueRef ff_strip_casts(LLVMValueRef V);
+/* Byte offset of a GEP with constant indices, or -1. */
+long long ff_gep_offset(LLVMValueRef GEP, LLVMTargetDataRef TD);
+/* Is I an instruction with opcode op? */
+bool ff_opcode_is(LLVMValueRef I, LLVMOpcode op);
+/* The function a call or invoke calls directly (through casts), or NULL. */
+LLVMValueRef ff_called_function(LLVMValueRef call);
+/* Parameter i (0-based) of the call `call` (NULL: any) of `callee` (NULL:
+ * unknown) is readonly or readnone; is not captured (nocapture, or
+ * captures(none)), by the call's attributes or the callee's. */
+bool ff_param_reads_only(LLVMValueRef call, LLVMValueRef callee, unsigned i);
+bool ff_param_not_captured(LLVMValueRef call, LLVMValueRef callee, unsigned i);
+/* The call's result aliases nothing on return (malloc, operator new). */
+bool ff_returns_noalias(LLVMValueRef call, LLVMValueRef callee);
 
 /* callees.c: the merged functions and every symbol that names one */
 struct ff_callee {
@@ -131,9 +152,6 @@ void ff_emit_callee(LLVMModuleRef M, const char *name, LLVMValueRef fns[FF_NABI]
                     uint64_t flags, LLVMValueRef *wrapper, LLVMValueRef *desc);
 /* Emits __faasfuse_callee_NAME, the wrapper of the descriptor `desc`. */
 LLVMValueRef ff_emit_wrapper(LLVMModuleRef M, const char *name, LLVMValueRef desc);
-/* The descriptor flags of a function whose faas_func_call is `call`
- * (FAASFUSE_CALLEE_COPY_INPUT unless it provably never writes its input). */
-uint64_t ff_callee_flags(LLVMValueRef call);
 /* Reads !faasfuse.callees into `tree`; fails on a duplicate NAME. */
 int ff_read_callees(LLVMModuleRef M, struct ff_callee_tree *tree, char *err,
                     size_t errlen);
@@ -185,6 +203,36 @@ TAILQ_HEAD(ff_site_list, ff_site);
 /* Every call/invoke that may go through Nightcore's invoke_func_fn. */
 void ff_find_call_sites(LLVMModuleRef M, struct ff_site_list *sites);
 void ff_free_sites(struct ff_site_list *sites);
+
+/* worker_fields.c (read-only): where a worker keeps the functions it was
+ * created with. */
+struct ff_worker_fields {
+  /* Byte offsets in the object faas_create_func_worker returns of the
+   * caller_context, invoke_func_fn and append_output_fn it was given, for
+   * the whole of every faas_func_call; -1 where not proven. */
+  long long ctx, invoke, append;
+};
+/* Where create stores them (each -1 if not in one such field); whether
+ * faas_func_call keeps them so is ff_held_worker_fields's question. */
+struct ff_worker_fields ff_find_worker_fields(LLVMValueRef create, LLVMTargetDataRef TD);
+/* The offset fp was loaded from in the worker, F's parameter `worker`, or
+ * -1: fp = load (worker + constant). */
+long long ff_loaded_from_worker(LLVMValueRef fp, LLVMValueRef F, int worker,
+                                LLVMTargetDataRef TD);
+
+/* input_read_only.c (read-only) */
+/* The descriptor flags of a merged function whose ABI functions are `fns`:
+ * FAASFUSE_CALLEE_COPY_INPUT unless it provably never writes its input. */
+uint64_t ff_callee_flags(LLVMModuleRef M, LLVMValueRef fns[FF_NABI]);
+/* The worker's fields (worker_fields.c) when faas_func_call also only reads
+ * through its worker parameter and keeps no pointer to it: then they hold
+ * what create was given for the whole call. All -1 otherwise. */
+struct ff_worker_fields ff_held_worker_fields(LLVMValueRef fns[FF_NABI], LLVMTargetDataRef TD);
+
+/* call_runtime_directly.c: calls through the worker's own invoke_func_fn
+ * (and, but in the entry, append_output_fn) become direct calls of the
+ * runtime. Before anything else uses fns[FF_CALL]. */
+void ff_call_runtime_directly(LLVMModuleRef M, LLVMValueRef fns[FF_NABI], bool entry);
 
 /* ---- the stages, in pipeline order --------------------------------------- */
 

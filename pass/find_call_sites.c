@@ -27,63 +27,6 @@
  * pointer (`int (*fn)() = invoke_func_fn`, valid C17) has the type
  * (ptr, ptr, ptr, iN, ptr, ptr, ...) of its promoted arguments: the length
  * is then an i32 when the program passed an int. */
-static bool has_invoke_type(LLVMTypeRef FT) {
-  LLVMTypeRef P[6];
-  if (LLVMCountParamTypes(FT) != 6 || !ff_is_int(LLVMGetReturnType(FT), 32))
-    return false;
-  LLVMGetParamTypes(FT, P);
-  bool len_ok = ff_is_int(P[3], 64) || (LLVMIsFunctionVarArg(FT) && ff_is_int(P[3], 32));
-  return ff_is_ptr(P[0]) && ff_is_ptr(P[1]) && ff_is_ptr(P[2]) && len_ok &&
-         ff_is_ptr(P[4]) && ff_is_ptr(P[5]);
-}
-
-static LLVMValueRef strip_casts(LLVMValueRef V) {
-  for (;;) {
-    LLVMOpcode op;
-    if (LLVMIsAConstantExpr(V))
-      op = LLVMGetConstOpcode(V);
-    else if (LLVMIsAInstruction(V))
-      op = LLVMGetInstructionOpcode(V);
-    else
-      return V;
-    if (op != LLVMBitCast && op != LLVMAddrSpaceCast)
-      return V;
-    V = LLVMGetOperand(V, 0);
-  }
-}
-
-/* Byte offset of a GEP with constant indices, or -1. */
-static long long gep_offset(LLVMValueRef GEP, LLVMTargetDataRef TD) {
-  LLVMTypeRef T = LLVMGetGEPSourceElementType(GEP);
-  unsigned n = (unsigned)LLVMGetNumOperands(GEP);
-  long long off = 0;
-  for (unsigned i = 1; i < n; i++) {
-    LLVMValueRef idx = LLVMGetOperand(GEP, i);
-    if (!LLVMIsAConstantInt(idx))
-      return -1;
-    long long k = LLVMConstIntGetSExtValue(idx);
-    if (i == 1) {
-      off += k * (long long)LLVMABISizeOfType(TD, T);
-      continue;
-    }
-    switch (LLVMGetTypeKind(T)) {
-    case LLVMArrayTypeKind:
-      T = LLVMGetElementType(T);
-      off += k * (long long)LLVMABISizeOfType(TD, T);
-      break;
-    case LLVMStructTypeKind:
-      if (k < 0 || (unsigned)k >= LLVMCountStructElementTypes(T))
-        return -1;
-      off += (long long)LLVMOffsetOfElement(TD, T, (unsigned)k);
-      T = LLVMStructGetTypeAtIndex(T, (unsigned)k);
-      break;
-    default:
-      return -1;
-    }
-  }
-  return off;
-}
-
 static bool is_gep(LLVMValueRef V) {
   if (LLVMIsAConstantExpr(V))
     return LLVMGetConstOpcode(V) == LLVMGetElementPtr;
@@ -144,15 +87,15 @@ static const char *why_not_bytes(LLVMValueRef V) {
 static bool resolve_name(LLVMValueRef V, LLVMTargetDataRef TD, char **name,
                          size_t *name_len, const char **why) {
   long long off = 0;
-  V = strip_casts(V);
+  V = ff_strip_casts(V);
   while (is_gep(V)) {
-    long long o = gep_offset(V, TD);
+    long long o = ff_gep_offset(V, TD);
     if (o < 0) {
       *why = "the name is at a non-constant offset";
       return false;
     }
     off += o;
-    V = strip_casts(LLVMGetOperand(V, 0));
+    V = ff_strip_casts(LLVMGetOperand(V, 0));
   }
   size_t len;
   bool all_zero;
@@ -271,7 +214,7 @@ static bool collect_from_constant_table(LLVMValueRef G, struct candidates *c,
 }
 
 static bool collect_from_load(LLVMValueRef L, struct candidates *c, int depth) {
-  LLVMValueRef P = strip_casts(LLVMGetOperand(L, 0));
+  LLVMValueRef P = ff_strip_casts(LLVMGetOperand(L, 0));
   if (LLVMGetVolatile(L))
     return false;
   if (LLVMIsAAllocaInst(P))
@@ -282,7 +225,7 @@ static bool collect_from_load(LLVMValueRef L, struct candidates *c, int depth) {
     return collect_from_unwritten_global(P, c, depth);
   }
   if (is_gep(P)) {
-    LLVMValueRef G = strip_casts(LLVMGetOperand(P, 0));
+    LLVMValueRef G = ff_strip_casts(LLVMGetOperand(P, 0));
     if (LLVMIsAGlobalVariable(G) && LLVMIsGlobalConstant(G) && !LLVMIsDeclaration(G))
       return collect_from_constant_table(G, c, depth);
   }
@@ -292,7 +235,7 @@ static bool collect_from_load(LLVMValueRef L, struct candidates *c, int depth) {
 static bool collect(LLVMValueRef V, struct candidates *c, int depth) {
   if (depth > FF_MAX_DEPTH)
     return false;
-  V = strip_casts(V);
+  V = ff_strip_casts(V);
   if (LLVMIsAConstant(V)) {
     if (LLVMIsAGlobalValue(V) || LLVMIsAConstantExpr(V))
       return add_candidate(c, V);
@@ -330,7 +273,7 @@ static void classify_name(struct ff_site *s, LLVMTargetDataRef TD) {
   LLVMValueRef arg = LLVMGetOperand(s->inst, 1);
   struct candidates c = {.n = 0, .nseen = 0};
   const char *why = NULL;
-  bool constant = LLVMIsAConstant(strip_casts(arg)) != NULL;
+  bool constant = LLVMIsAConstant(ff_strip_casts(arg)) != NULL;
 
   s->kind = FF_NAME_DYNAMIC;
   s->why_dynamic = "the name is not a constant string";
@@ -361,11 +304,11 @@ static struct ff_site *site_for(LLVMValueRef I, unsigned rpc_kind) {
     return NULL;
   if (LLVMGetMetadata(I, rpc_kind) != NULL)
     return NULL; /* the RPC path of a site fused already */
-  if (LLVMGetNumArgOperands(I) != 6 || !has_invoke_type(LLVMGetCalledFunctionType(I)))
+  if (LLVMGetNumArgOperands(I) != 6 || !ff_has_invoke_type(LLVMGetCalledFunctionType(I)))
     return NULL;
   if (LLVMIsACallInst(I) && LLVMIsTailCall(I) && ff_is_musttail(I))
     return NULL; /* must stay a tail call of its own callee */
-  LLVMValueRef callee = strip_casts(LLVMGetCalledValue(I));
+  LLVMValueRef callee = ff_strip_casts(LLVMGetCalledValue(I));
   bool known = false;
   if (LLVMIsAFunction(callee)) {
     size_t len;

@@ -2,10 +2,10 @@
  * Instruments the module's own entry: the caller's exported faas_* become
  * internal __faasfuse._entry.faas_*, and new exported faas_* route through
  * the runtime, which
- *   - hands the entry's worker __faasfuse_invoke / __faasfuse_append (so
- *     rewritten call sites can tell Nightcore's invoke from other pointers,
- *     and calls that are not merged still reach the host's invoke_func_fn
- *     with the host's caller_context),
+ *   - hands the entry's worker __faasfuse_invoke / __faasfuse_root_append
+ *     (so rewritten call sites can tell Nightcore's invoke from other
+ *     pointers, and calls that are not merged, and the entry's output,
+ *     still reach the host's functions with the host's caller_context),
  *   - frees the merged outputs handed to the entry when its faas_func_call
  *     returns (Nightcore's lifetime rule),
  *   - destroys the merged callees' workers with the entry's worker.
@@ -71,7 +71,9 @@ int ff_instrument_entry(LLVMModuleRef M, const char *entry_name,
     LLVMSetVisibility(fns[i], LLVMDefaultVisibility);
   }
   LLVMValueRef wrapper, desc;
-  ff_emit_callee(M, entry_name, fns, ff_callee_flags(fns[FF_CALL]), &wrapper, &desc);
+  uint64_t flags = ff_callee_flags(M, fns);
+  ff_call_runtime_directly(M, fns, true);
+  ff_emit_callee(M, entry_name, fns, flags, &wrapper, &desc);
   if (*entry_name) {
     struct ff_callee *c = ff_xcalloc(1, sizeof *c);
     strlcpy(c->name, entry_name, sizeof c->name);

@@ -8,6 +8,8 @@
 
 #include <bsd/stdlib.h>
 
+#include <llvm-c/Target.h>
+
 #include "faasfuse_internal.h"
 #include "llvm_compat.h"
 
@@ -133,4 +135,97 @@ LLVMBasicBlockRef ff_new_block_after(LLVMContextRef C, LLVMValueRef F,
   LLVMBasicBlockRef BB = LLVMAppendBasicBlockInContext(C, F, name);
   LLVMMoveBasicBlockAfter(BB, after);
   return BB;
+}
+
+LLVMValueRef ff_strip_casts(LLVMValueRef V) {
+  for (;;) {
+    LLVMOpcode op;
+    if (LLVMIsAConstantExpr(V))
+      op = LLVMGetConstOpcode(V);
+    else if (LLVMIsAInstruction(V))
+      op = LLVMGetInstructionOpcode(V);
+    else
+      return V;
+    if (op != LLVMBitCast && op != LLVMAddrSpaceCast)
+      return V;
+    V = LLVMGetOperand(V, 0);
+  }
+}
+
+long long ff_gep_offset(LLVMValueRef GEP, LLVMTargetDataRef TD) {
+  LLVMTypeRef T = LLVMGetGEPSourceElementType(GEP);
+  unsigned n = (unsigned)LLVMGetNumOperands(GEP);
+  long long off = 0;
+  for (unsigned i = 1; i < n; i++) {
+    LLVMValueRef idx = LLVMGetOperand(GEP, i);
+    if (!LLVMIsAConstantInt(idx))
+      return -1;
+    long long k = LLVMConstIntGetSExtValue(idx);
+    if (i == 1) {
+      off += k * (long long)LLVMABISizeOfType(TD, T);
+      continue;
+    }
+    switch (LLVMGetTypeKind(T)) {
+    case LLVMArrayTypeKind:
+      T = LLVMGetElementType(T);
+      off += k * (long long)LLVMABISizeOfType(TD, T);
+      break;
+    case LLVMStructTypeKind:
+      if (k < 0 || (unsigned)k >= LLVMCountStructElementTypes(T))
+        return -1;
+      off += (long long)LLVMOffsetOfElement(TD, T, (unsigned)k);
+      T = LLVMStructGetTypeAtIndex(T, (unsigned)k);
+      break;
+    default:
+      return -1;
+    }
+  }
+  return off;
+}
+
+static unsigned attr_kind(const char *name) {
+  return LLVMGetEnumAttributeKindForName(name, strlen(name));
+}
+
+/* Attribute `name` on parameter i (0-based) of the call or of its callee. */
+static LLVMAttributeRef param_attr(LLVMValueRef call, LLVMValueRef callee, unsigned i,
+                                   const char *name) {
+  unsigned kind = attr_kind(name);
+  if (kind == 0)
+    return NULL;
+  LLVMAttributeRef a = NULL;
+  if (call != NULL)
+    a = LLVMGetCallSiteEnumAttribute(call, i + 1, kind);
+  if (a == NULL && callee != NULL)
+    a = LLVMGetEnumAttributeAtIndex(callee, i + 1, kind);
+  return a;
+}
+
+bool ff_param_reads_only(LLVMValueRef call, LLVMValueRef callee, unsigned i) {
+  return param_attr(call, callee, i, "readonly") != NULL ||
+         param_attr(call, callee, i, "readnone") != NULL;
+}
+
+bool ff_param_not_captured(LLVMValueRef call, LLVMValueRef callee, unsigned i) {
+#if FF_HAVE_CAPTURES_ATTR
+  LLVMAttributeRef a = param_attr(call, callee, i, "captures");
+  return a != NULL && LLVMGetEnumAttributeValue(a) == 0; /* captures(none) */
+#else
+  return param_attr(call, callee, i, "nocapture") != NULL;
+#endif
+}
+
+bool ff_returns_noalias(LLVMValueRef call, LLVMValueRef callee) {
+  unsigned kind = attr_kind("noalias");
+  return LLVMGetCallSiteEnumAttribute(call, LLVMAttributeReturnIndex, kind) != NULL ||
+         (callee != NULL &&
+          LLVMGetEnumAttributeAtIndex(callee, LLVMAttributeReturnIndex, kind) != NULL);
+}
+
+LLVMValueRef ff_called_function(LLVMValueRef call) {
+  return LLVMIsAFunction(ff_strip_casts(LLVMGetCalledValue(call)));
+}
+
+bool ff_opcode_is(LLVMValueRef V, LLVMOpcode op) {
+  return LLVMIsAInstruction(V) != NULL && LLVMGetInstructionOpcode(V) == op;
 }

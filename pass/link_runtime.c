@@ -163,10 +163,11 @@ int ff_link_runtime(LLVMModuleRef M, bool shared, char *err, size_t errlen) {
  * definitions nothing refers to yet). */
 void ff_share_runtime_entry_points(LLVMModuleRef M) {
   static const char *const api[] = {
-      FAASFUSE_RT_INVOKE,       FAASFUSE_RT_APPEND,       FAASFUSE_RT_CALL,
-      FAASFUSE_RT_DISPATCH,     FAASFUSE_RT_LOOKUP,       FAASFUSE_RT_CAUGHT,
-      FAASFUSE_RT_ENTRY_INIT,   FAASFUSE_RT_ENTRY_CREATE,
-      FAASFUSE_RT_ENTRY_DESTROY, FAASFUSE_RT_ENTRY_CALL};
+      FAASFUSE_RT_INVOKE,      FAASFUSE_RT_APPEND,       FAASFUSE_RT_ROOT_APPEND,
+      FAASFUSE_RT_CALL,        FAASFUSE_RT_DISPATCH,     FAASFUSE_RT_LOOKUP,
+      FAASFUSE_RT_CAUGHT,      FAASFUSE_RT_ENTRY_INIT,   FAASFUSE_RT_ENTRY_CREATE,
+      FAASFUSE_RT_ENTRY_DESTROY, FAASFUSE_RT_ENTRY_CALL, FAASFUSE_RT_WORKER_APPEND,
+      FAASFUSE_RT_ENTRY_APPEND};
   for (size_t i = 0; i < sizeof api / sizeof api[0]; i++) {
     LLVMValueRef F = LLVMGetNamedFunction(M, api[i]);
     if (F != NULL && !LLVMIsDeclaration(F)) {

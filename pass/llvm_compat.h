@@ -66,5 +66,7 @@ static inline int ff_is_musttail(LLVMValueRef Call) {
 #define FF_PASS_PLUGIN_IN_PLUGINS_DIR (LLVM_VERSION_MAJOR >= 22)
 /* An extension point at the start of the full-LTO pipeline: LLVM 15 on. */
 #define FF_HAVE_FULL_LTO_EP (LLVM_VERSION_MAJOR >= 15)
+/* captures(none) in place of nocapture: LLVM 21 on. */
+#define FF_HAVE_CAPTURES_ATTR (LLVM_VERSION_MAJOR >= 21)
 
 #endif

@@ -140,3 +140,22 @@ LLVMValueRef ff_function_of(LLVMValueRef V) {
   }
   return NULL;
 }
+
+bool ff_has_invoke_type(LLVMTypeRef FT) {
+  LLVMTypeRef P[6];
+  if (LLVMCountParamTypes(FT) != 6 || !ff_is_int(LLVMGetReturnType(FT), 32))
+    return false;
+  LLVMGetParamTypes(FT, P);
+  bool len_ok = ff_is_int(P[3], 64) || (LLVMIsFunctionVarArg(FT) && ff_is_int(P[3], 32));
+  return ff_is_ptr(P[0]) && ff_is_ptr(P[1]) && ff_is_ptr(P[2]) && len_ok &&
+         ff_is_ptr(P[4]) && ff_is_ptr(P[5]);
+}
+
+bool ff_has_append_type(LLVMTypeRef FT) {
+  LLVMTypeRef P[3];
+  if (LLVMGetTypeKind(LLVMGetReturnType(FT)) != LLVMVoidTypeKind ||
+      LLVMIsFunctionVarArg(FT) || LLVMCountParamTypes(FT) != 3)
+    return false;
+  LLVMGetParamTypes(FT, P);
+  return ff_is_ptr(P[0]) && ff_is_ptr(P[1]) && ff_is_int(P[2], 64);
+}

@@ -18,20 +18,11 @@
 #include "faasfuse_internal.h"
 #include "llvm_compat.h"
 
-static bool has_append_type(LLVMTypeRef FT) {
-  LLVMTypeRef P[3];
-  if (LLVMGetTypeKind(LLVMGetReturnType(FT)) != LLVMVoidTypeKind ||
-      LLVMIsFunctionVarArg(FT) || LLVMCountParamTypes(FT) != 3)
-    return false;
-  LLVMGetParamTypes(FT, P);
-  return ff_is_ptr(P[0]) && ff_is_ptr(P[1]) && ff_is_int(P[2], 64);
-}
-
 /* An indirect call that may be an append: not inline asm, not a known
  * function (nor a cast of one). */
 static bool is_indirect_append(LLVMValueRef I, unsigned done_kind) {
   if (LLVMIsACallInst(I) == NULL || LLVMGetNumArgOperands(I) != 3 ||
-      !has_append_type(LLVMGetCalledFunctionType(I)) ||
+      !ff_has_append_type(LLVMGetCalledFunctionType(I)) ||
       LLVMGetMetadata(I, done_kind) != NULL)
     return false;
   LLVMValueRef fp = LLVMGetCalledValue(I);

@@ -21,6 +21,9 @@
  * so a hit is a direct call the optimizer can inline, as a literal's is.
  * An `invoke` site keeps its unwind edge on the RPC path; the fused call
  * does not unwind (a callee's crash takes its caller with it).
+ * A call of __faasfuse_invoke itself (the worker's own invoke_func_fn, which
+ * call_runtime_directly.c proved the runtime's) with one literal name needs
+ * no guard: it becomes the direct call alone.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -147,6 +150,20 @@ static void rewrite_site(LLVMModuleRef M, struct ff_site *site,
   bool is_invoke = LLVMIsAInvokeInst(I) != NULL;
   LLVMBuilderRef B = LLVMCreateBuilderInContext(C);
   LLVMMetadataRef loc = LLVMInstructionGetDebugLoc(I);
+  if (!is_invoke && narms == 1 && arms[0].ptr == NULL && !arms[0].weak &&
+      ff_strip_casts(fp) == rt_invoke) {
+    /* Calls Nightcore's invoke itself (call_runtime_directly.c made it so),
+     * with one name: the direct call alone, no guard, no RPC path. */
+    LLVMPositionBuilderBefore(B, I);
+    if (loc != NULL)
+      LLVMSetCurrentDebugLocation2(B, loc);
+    LLVMValueRef r = build_wrapper_call(B, I, arms[0].wrapper);
+    LLVMReplaceAllUsesWith(I, r);
+    LLVMInstructionEraseFromParent(I);
+    site->inst = r;
+    LLVMDisposeBuilder(B);
+    return;
+  }
   size_t nin = 0, cap = narms + 2 + (dispatch && dispatch->table ? dispatch->ntable : 0);
   LLVMValueRef *in_vals = ff_xcalloc(cap, sizeof *in_vals);
   LLVMBasicBlockRef *in_blocks = ff_xcalloc(cap, sizeof *in_blocks);

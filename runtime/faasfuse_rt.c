@@ -483,6 +483,33 @@ static __attribute__((noinline)) void rt_append_grow(struct rt_worker *w,
   w->len = need;
 }
 
+/* A merged callee's append through its worker's own fields (the pass proved
+ * both the function and the context the runtime's): the fast path alone. */
+void __faasfuse_worker_append(void *caller_context, const char *data, size_t length) {
+  struct rt_worker *w = caller_context;
+  if (RT_UNLIKELY(length == 0))
+    return;
+  if (RT_LIKELY(length <= w->cap - w->len)) {
+    memcpy(w->buf + w->len, data, length);
+    w->len += length;
+  } else {
+    rt_append_grow(w, data, length);
+  }
+}
+
+/* The entry's append through its worker's own fields (the pass proved the
+ * function and the context the runtime's): the context is its root while it
+ * serves the host, a callee worker's when it is called back (recursion). */
+void __faasfuse_entry_append(void *caller_context, const char *data, size_t length) {
+  struct rt_root *r = caller_context;
+  if (RT_LIKELY(r->ctx.magic == RT_MAGIC_ROOT)) {
+    if (r->host_append != NULL)
+      r->host_append(r->host_ctx, data, length);
+  } else {
+    __faasfuse_worker_append(caller_context, data, length);
+  }
+}
+
 void __faasfuse_append(void *caller_context, const char *data, size_t length) {
   struct rt_ctx *c = caller_context;
   if (c == NULL || length == 0)
@@ -503,6 +530,15 @@ void __faasfuse_append(void *caller_context, const char *data, size_t length) {
       r->host_append(r->host_ctx, data, length);
   }
   /* Anything else is not ours: dropping it is all a void callback can do. */
+}
+
+/* The entry's append_output_fn while it serves the host: its output goes
+ * to the host's as it comes, with no question of whose context it is (the
+ * entry's calls of __faasfuse_append would ask it on every append). */
+void __faasfuse_root_append(void *caller_context, const char *data, size_t length) {
+  struct rt_root *r = caller_context;
+  if (RT_LIKELY(r != NULL && r->ctx.magic == RT_MAGIC_ROOT && r->host_append != NULL))
+    r->host_append(r->host_ctx, data, length);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -790,7 +826,7 @@ int __faasfuse_entry_create(struct faasfuse_callee *entry, void *caller_context,
   r->host_append = append_output_fn;
   /* The entry's code talks to the runtime; the runtime talks to the host. */
   if (entry->create != NULL) {
-    int rc = entry->create(r, __faasfuse_invoke, __faasfuse_append, &r->inner);
+    int rc = entry->create(r, __faasfuse_invoke, __faasfuse_root_append, &r->inner);
     if (rc != 0) {
       rt_root_free(r);
       return rc;

@@ -49,6 +49,9 @@ struct faasfuse_callee {
 /* Names of the runtime symbols the pass refers to. */
 #define FAASFUSE_RT_INVOKE "__faasfuse_invoke"
 #define FAASFUSE_RT_APPEND "__faasfuse_append"
+#define FAASFUSE_RT_ROOT_APPEND "__faasfuse_root_append"
+#define FAASFUSE_RT_WORKER_APPEND "__faasfuse_worker_append"
+#define FAASFUSE_RT_ENTRY_APPEND "__faasfuse_entry_append"
 #define FAASFUSE_RT_CALL "__faasfuse_call"
 #define FAASFUSE_RT_DISPATCH "__faasfuse_dispatch"
 #define FAASFUSE_RT_LOOKUP "__faasfuse_lookup"
@@ -64,13 +67,22 @@ struct faasfuse_callee {
  * invoke_func_fn with the host's caller_context (it is the RPC path); a
  * rewritten call site compares the function pointer it holds against
  * __faasfuse_invoke to know it talks to Nightcore. __faasfuse_append
- * forwards to the host for the entry's worker and collects output for a
- * merged callee's worker.
+ * collects output for a merged callee's worker; the entry's worker gets
+ * __faasfuse_root_append, which forwards to the host's append_output_fn with
+ * the host's caller_context (__faasfuse_append does too, when given the
+ * entry's context).
  */
 int __faasfuse_invoke(void *caller_context, const char *func_name,
                       const char *input, size_t input_length,
                       const char **output_data, size_t *output_length);
 void __faasfuse_append(void *caller_context, const char *data, size_t length);
+void __faasfuse_root_append(void *caller_context, const char *data, size_t length);
+/* __faasfuse_append's fast path, for a context known to be a merged callee's
+ * worker's (the pass calls it where it proves that). */
+void __faasfuse_worker_append(void *caller_context, const char *data, size_t length);
+/* The same for the entry's code, whose context is its root or, when it is
+ * called back, a callee worker's. */
+void __faasfuse_entry_append(void *caller_context, const char *data, size_t length);
 
 /*
  * A merged call: behaves exactly as Nightcore's invoke_func_fn(caller_context,
