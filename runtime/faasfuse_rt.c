@@ -483,12 +483,11 @@ static __attribute__((noinline)) void rt_append_grow(struct rt_worker *w,
   w->len = need;
 }
 
-/* A merged callee's append through its worker's own fields (the pass proved
- * both the function and the context the runtime's): the fast path alone. */
-void __faasfuse_worker_append(void *caller_context, const char *data, size_t length) {
-  struct rt_worker *w = caller_context;
-  if (RT_UNLIKELY(length == 0))
-    return;
+/* length (> 0) bytes appended to w's output. Copied at once: the callee
+ * may reuse data as soon as we return. The capacity never exceeds the
+ * limit, so fitting means within it. */
+static RT_INLINE void rt_worker_append(struct rt_worker *w, const char *data,
+                                      size_t length) {
   if (RT_LIKELY(length <= w->cap - w->len)) {
     memcpy(w->buf + w->len, data, length);
     w->len += length;
@@ -497,38 +496,21 @@ void __faasfuse_worker_append(void *caller_context, const char *data, size_t len
   }
 }
 
-/* The entry's append through its worker's own fields (the pass proved the
- * function and the context the runtime's): the context is its root while it
- * serves the host, a callee worker's when it is called back (recursion). */
-void __faasfuse_entry_append(void *caller_context, const char *data, size_t length) {
-  struct rt_root *r = caller_context;
-  if (RT_LIKELY(r->ctx.magic == RT_MAGIC_ROOT)) {
-    if (r->host_append != NULL)
-      r->host_append(r->host_ctx, data, length);
-  } else {
-    __faasfuse_worker_append(caller_context, data, length);
-  }
+/* An append of the entry's while it serves the host: to the host's
+ * append_output_fn, with the host's context. */
+static RT_INLINE void rt_root_append(struct rt_root *r, const char *data, size_t length) {
+  if (r->host_append != NULL)
+    r->host_append(r->host_ctx, data, length);
 }
 
 void __faasfuse_append(void *caller_context, const char *data, size_t length) {
   struct rt_ctx *c = caller_context;
   if (c == NULL || length == 0)
     return;
-  if (RT_LIKELY(c->magic == RT_MAGIC_WORKER)) {
-    /* Copy at once: the callee may reuse data as soon as we return. The
-     * capacity never exceeds the limit, so fitting means within it. */
-    struct rt_worker *w = (struct rt_worker *)c;
-    if (RT_LIKELY(length <= w->cap - w->len)) {
-      memcpy(w->buf + w->len, data, length);
-      w->len += length;
-    } else {
-      rt_append_grow(w, data, length);
-    }
-  } else if (c->magic == RT_MAGIC_ROOT) {
-    struct rt_root *r = (struct rt_root *)c;
-    if (r->host_append != NULL)
-      r->host_append(r->host_ctx, data, length);
-  }
+  if (RT_LIKELY(c->magic == RT_MAGIC_WORKER))
+    rt_worker_append((struct rt_worker *)c, data, length);
+  else if (c->magic == RT_MAGIC_ROOT)
+    rt_root_append((struct rt_root *)c, data, length);
   /* Anything else is not ours: dropping it is all a void callback can do. */
 }
 
@@ -537,8 +519,26 @@ void __faasfuse_append(void *caller_context, const char *data, size_t length) {
  * entry's calls of __faasfuse_append would ask it on every append). */
 void __faasfuse_root_append(void *caller_context, const char *data, size_t length) {
   struct rt_root *r = caller_context;
-  if (RT_LIKELY(r != NULL && r->ctx.magic == RT_MAGIC_ROOT && r->host_append != NULL))
-    r->host_append(r->host_ctx, data, length);
+  if (RT_LIKELY(r != NULL && r->ctx.magic == RT_MAGIC_ROOT))
+    rt_root_append(r, data, length);
+}
+
+/* A merged callee's append through its worker's own fields (the pass proved
+ * both the function and the context the runtime's): the fast path alone. */
+void __faasfuse_worker_append(void *caller_context, const char *data, size_t length) {
+  if (RT_LIKELY(length != 0))
+    rt_worker_append(caller_context, data, length);
+}
+
+/* The entry's append through its worker's own fields (the pass proved the
+ * function and the context the runtime's): the context is its root while it
+ * serves the host, a callee worker's when it is called back (recursion). */
+void __faasfuse_entry_append(void *caller_context, const char *data, size_t length) {
+  struct rt_ctx *c = caller_context;
+  if (RT_LIKELY(c->magic == RT_MAGIC_ROOT))
+    rt_root_append((struct rt_root *)c, data, length);
+  else if (length != 0)
+    rt_worker_append((struct rt_worker *)c, data, length);
 }
 
 /* ---------------------------------------------------------------------- */
