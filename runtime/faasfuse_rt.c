@@ -537,8 +537,8 @@ void __faasfuse_entry_append(void *caller_context, const char *data, size_t leng
   struct rt_ctx *c = caller_context;
   if (RT_LIKELY(c->magic == RT_MAGIC_ROOT))
     rt_root_append((struct rt_root *)c, data, length);
-  else if (length != 0)
-    rt_worker_append((struct rt_worker *)c, data, length);
+  else
+    __faasfuse_worker_append(caller_context, data, length);
 }
 
 /* ---------------------------------------------------------------------- */
