@@ -20,8 +20,6 @@
  */
 #include <stdlib.h>
 
-#include <bsd/stdlib.h>
-
 #include "faasfuse_internal.h"
 #include "llvm_compat.h"
 
@@ -43,17 +41,12 @@ static long holder_of(const struct holders *h, LLVMValueRef F) {
   return -1;
 }
 
-static bool holder_add(struct holders *h, LLVMValueRef F, unsigned worker) {
+static void holder_add(struct holders *h, LLVMValueRef F, unsigned worker) {
   if (h->n == h->cap) {
-    size_t cap = h->cap ? h->cap * 2 : 8;
-    struct holder *v = reallocarray(h->v, cap, sizeof *v);
-    if (v == NULL)
-      return false;
-    h->v = v;
-    h->cap = cap;
+    h->cap = h->cap ? h->cap * 2 : 8;
+    h->v = ff_xreallocarray(h->v, h->cap, sizeof *h->v);
   }
   h->v[h->n++] = (struct holder){F, worker};
-  return true;
 }
 
 /* The parameter of G that every one of its calls passes the worker in: G is
@@ -71,14 +64,8 @@ static int worker_param_of(const struct holders *h, LLVMValueRef G) {
     long at = holder_of(h, LLVMGetBasicBlockParent(LLVMGetInstructionParent(I)));
     if (at < 0)
       return -1;
-    LLVMValueRef W = LLVMGetParam(h->v[at].F, h->v[at].worker);
-    int found = -1;
-    unsigned n = LLVMGetNumArgOperands(I);
-    for (unsigned k = 0; k < n && k < LLVMCountParams(G); k++)
-      if (ff_strip_casts(LLVMGetOperand(I, k)) == W) {
-        found = (int)k;
-        break;
-      }
+    int found = ff_arg_position(I, LLVMGetParam(h->v[at].F, h->v[at].worker),
+                                LLVMCountParams(G));
     if (found < 0 || (param >= 0 && found != param))
       return -1;
     param = found;
@@ -89,16 +76,17 @@ static int worker_param_of(const struct holders *h, LLVMValueRef G) {
 /* faas_func_call (worker: parameter 0) and every function that holds the
  * worker through it. */
 static void find_holders(LLVMModuleRef M, LLVMValueRef call, struct holders *h) {
-  if (!holder_add(h, call, 0))
-    return;
+  holder_add(h, call, 0);
   for (bool grew = true; grew;) {
     grew = false;
     for (LLVMValueRef G = LLVMGetFirstFunction(M); G; G = LLVMGetNextFunction(G)) {
       if (holder_of(h, G) >= 0)
         continue;
       int p = worker_param_of(h, G);
-      if (p >= 0 && holder_add(h, G, (unsigned)p))
+      if (p >= 0) {
+        holder_add(h, G, (unsigned)p);
         grew = true;
+      }
     }
   }
 }
@@ -109,17 +97,14 @@ static void call_directly(LLVMValueRef I, LLVMValueRef target) {
                  ff_const_ptr_cast(target, LLVMTypeOf(fp)));
 }
 
-void ff_call_runtime_directly(LLVMModuleRef M, LLVMValueRef fns[FF_NABI], bool entry) {
+void ff_call_runtime_directly(LLVMModuleRef M, LLVMValueRef fns[FF_NABI],
+                              const struct ff_worker_fields *held, bool entry) {
   LLVMValueRef call = fns[FF_CALL] != NULL ? ff_function_of(fns[FF_CALL]) : NULL;
   if (call == NULL || LLVMIsDeclaration(call) || LLVMCountParams(call) < 1 ||
-      LLVMGetFirstUse(call) != NULL) /* called by no one but the runtime */
+      LLVMGetFirstUse(call) != NULL /* called by no one but the runtime */ ||
+      (held->invoke < 0 && held->append < 0))
     return;
   LLVMTargetDataRef TD = LLVMCreateTargetData(LLVMGetDataLayoutStr(M));
-  struct ff_worker_fields f = ff_held_worker_fields(fns, TD);
-  if (f.invoke < 0 && f.append < 0) {
-    LLVMDisposeTargetData(TD);
-    return;
-  }
   LLVMContextRef C = LLVMGetModuleContext(M);
   LLVMTypeRef i8p = ff_i8p(M), i32 = LLVMInt32TypeInContext(C),
               i64 = LLVMInt64TypeInContext(C), v = LLVMVoidTypeInContext(C);
@@ -135,22 +120,24 @@ void ff_call_runtime_directly(LLVMModuleRef M, LLVMValueRef fns[FF_NABI], bool e
     int worker = (int)h.v[i].worker;
     for (LLVMBasicBlockRef B = LLVMGetFirstBasicBlock(F); B; B = LLVMGetNextBasicBlock(B))
       for (LLVMValueRef I = LLVMGetFirstInstruction(B); I; I = LLVMGetNextInstruction(I)) {
-        if ((LLVMIsACallInst(I) == NULL && LLVMIsAInvokeInst(I) == NULL) ||
-            ff_called_function(I) != NULL || LLVMIsAInlineAsm(LLVMGetCalledValue(I)))
+        if (LLVMIsACallInst(I) == NULL && LLVMIsAInvokeInst(I) == NULL)
           continue;
-        LLVMTypeRef FT = LLVMGetCalledFunctionType(I);
-        long long from = ff_loaded_from_worker(LLVMGetCalledValue(I), F, worker, TD);
-        if (from < 0)
-          continue;
-        if (from == f.invoke && ff_has_invoke_type(FT) && !LLVMIsFunctionVarArg(FT)) {
-          call_directly(I, ff_get_or_declare(M, FAASFUSE_RT_INVOKE, invoke_type));
-        } else if (from == f.append && ff_has_append_type(FT)) {
-          bool own_ctx = f.ctx >= 0 && ff_loaded_from_worker(LLVMGetOperand(I, 0), F,
-                                                              worker, TD) == f.ctx;
+        switch (ff_worker_call(I, F, worker, held, TD)) {
+        case FF_WORKER_INVOKE:
+          if (!LLVMIsFunctionVarArg(LLVMGetCalledFunctionType(I)))
+            call_directly(I, ff_get_or_declare(M, FAASFUSE_RT_INVOKE, invoke_type));
+          break;
+        case FF_WORKER_APPEND: {
+          bool own_ctx = held->ctx >= 0 && ff_loaded_from_worker(LLVMGetOperand(I, 0), F,
+                                                                 worker, TD) == held->ctx;
           const char *fn = entry ? (own_ctx ? FAASFUSE_RT_ENTRY_APPEND : NULL)
                                  : (own_ctx ? FAASFUSE_RT_WORKER_APPEND : FAASFUSE_RT_APPEND);
           if (fn != NULL)
             call_directly(I, ff_get_or_declare(M, fn, append_type));
+          break;
+        }
+        case FF_WORKER_NONE:
+          break;
         }
       }
   }

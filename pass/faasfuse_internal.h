@@ -117,6 +117,9 @@ void ff_retarget_successor_phis(LLVMBuilderRef B, LLVMValueRef term,
 LLVMValueRef ff_strip_casts(LLVMValueRef V);
 /* Byte offset of a GEP with constant indices, or -1. */
 long long ff_gep_offset(LLVMValueRef GEP, LLVMTargetDataRef TD);
+/* The first argument of the call below nparams that is V (through casts),
+ * or -1. */
+int ff_arg_position(LLVMValueRef call, LLVMValueRef V, unsigned nparams);
 /* Is I an instruction with opcode op? */
 bool ff_opcode_is(LLVMValueRef I, LLVMOpcode op);
 /* The function a call or invoke calls directly (through casts), or NULL. */
@@ -219,20 +222,29 @@ struct ff_worker_fields ff_find_worker_fields(LLVMValueRef create, LLVMTargetDat
  * -1: fp = load (worker + constant). */
 long long ff_loaded_from_worker(LLVMValueRef fp, LLVMValueRef F, int worker,
                                 LLVMTargetDataRef TD);
+/* Which of the worker's functions the call or invoke I in F calls through
+ * the worker (F's parameter `worker`): its field's, with that function's
+ * type. */
+enum ff_worker_fn { FF_WORKER_NONE, FF_WORKER_INVOKE, FF_WORKER_APPEND };
+enum ff_worker_fn ff_worker_call(LLVMValueRef I, LLVMValueRef F, int worker,
+                                 const struct ff_worker_fields *f, LLVMTargetDataRef TD);
 
 /* input_read_only.c (read-only) */
-/* The descriptor flags of a merged function whose ABI functions are `fns`:
- * FAASFUSE_CALLEE_COPY_INPUT unless it provably never writes its input. */
-uint64_t ff_callee_flags(LLVMModuleRef M, LLVMValueRef fns[FF_NABI]);
-/* The worker's fields (worker_fields.c) when faas_func_call also only reads
- * through its worker parameter and keeps no pointer to it: then they hold
- * what create was given for the whole call. All -1 otherwise. */
-struct ff_worker_fields ff_held_worker_fields(LLVMValueRef fns[FF_NABI], LLVMTargetDataRef TD);
+/* The worker's fields (worker_fields.c) of a merged function whose ABI
+ * functions are `fns`, when faas_func_call also only reads through its
+ * worker parameter and keeps no pointer to it: then they hold what create
+ * was given for the whole call. All -1 otherwise. */
+struct ff_worker_fields ff_held_worker_fields(LLVMModuleRef M, LLVMValueRef fns[FF_NABI]);
+/* Its descriptor flags, given those fields: FAASFUSE_CALLEE_COPY_INPUT
+ * unless it provably never writes its input. */
+uint64_t ff_callee_flags(LLVMModuleRef M, LLVMValueRef fns[FF_NABI],
+                         const struct ff_worker_fields *held);
 
-/* call_runtime_directly.c: calls through the worker's own invoke_func_fn
- * (and, but in the entry, append_output_fn) become direct calls of the
- * runtime. Before anything else uses fns[FF_CALL]. */
-void ff_call_runtime_directly(LLVMModuleRef M, LLVMValueRef fns[FF_NABI], bool entry);
+/* call_runtime_directly.c: calls through the worker's own fields `held`
+ * become direct calls of the runtime. Before anything else uses
+ * fns[FF_CALL]. */
+void ff_call_runtime_directly(LLVMModuleRef M, LLVMValueRef fns[FF_NABI],
+                              const struct ff_worker_fields *held, bool entry);
 
 /* ---- the stages, in pipeline order --------------------------------------- */
 

@@ -76,30 +76,23 @@ static bool arg_stays_read(struct proof *p, LLVMValueRef F, int worker, LLVMValu
   if (callee == NULL) {
     /* The worker's own append_output_fn (data) or invoke_func_fn (name,
      * input): the runtime's, which only read them. */
-    LLVMTypeRef FT = LLVMGetCalledFunctionType(I);
-    long long from = ff_loaded_from_worker(LLVMGetCalledValue(I), F, worker, p->TD);
-    if (from < 0)
+    switch (ff_worker_call(I, F, worker, &p->fields, p->TD)) {
+    case FF_WORKER_APPEND:
+      return i == 1;
+    case FF_WORKER_INVOKE:
+      return i == 1 || i == 2;
+    default:
       return false;
-    if (ff_has_append_type(FT))
-      return i == 1 && from == p->fields.append;
-    if (ff_has_invoke_type(FT))
-      return (i == 1 || i == 2) && from == p->fields.invoke;
-    return false;
+    }
   }
   if (ff_param_reads_only(I, callee, i) && ff_param_not_captured(I, callee, i))
     return true;
   if (!definition_is_final(callee) || i >= LLVMCountParams(callee))
     return false;
   /* Into a function of this module: where the worker goes, it goes too. */
-  int w = -1;
-  if (worker >= 0) {
-    LLVMValueRef W = LLVMGetParam(F, (unsigned)worker);
-    for (unsigned k = 0; k < LLVMGetNumArgOperands(I) && k < LLVMCountParams(callee); k++)
-      if (ff_strip_casts(LLVMGetOperand(I, k)) == W) {
-        w = (int)k;
-        break;
-      }
-  }
+  int w = worker < 0 ? -1
+                     : ff_arg_position(I, LLVMGetParam(F, (unsigned)worker),
+                                       LLVMCountParams(callee));
   return visit(p, callee, i, w);
 }
 
@@ -138,9 +131,7 @@ static bool visit(struct proof *p, LLVMValueRef F, unsigned in, int worker) {
     return false;
   p->frames[p->nframes++] = (struct frame){F, in, worker};
 
-  LLVMValueRef *d = malloc(MAX_DERIVED * sizeof *d);
-  if (d == NULL)
-    return false;
+  LLVMValueRef *d = ff_xreallocarray(NULL, MAX_DERIVED, sizeof *d);
   size_t n = 0;
   bool ok = derived_add(d, &n, LLVMGetParam(F, in));
   for (size_t k = 0; ok && k < n; k++) {
@@ -178,44 +169,43 @@ static bool visit(struct proof *p, LLVMValueRef F, unsigned in, int worker) {
 }
 
 static struct proof *new_proof(LLVMTargetDataRef TD, struct ff_worker_fields fields) {
-  struct proof *p = calloc(1, sizeof *p);
-  if (p != NULL) {
-    p->TD = TD;
-    p->fields = fields;
-  }
+  struct proof *p = ff_xcalloc(1, sizeof *p);
+  p->TD = TD;
+  p->fields = fields;
   return p;
 }
 
-struct ff_worker_fields ff_held_worker_fields(LLVMValueRef fns[FF_NABI], LLVMTargetDataRef TD) {
+struct ff_worker_fields ff_held_worker_fields(LLVMModuleRef M, LLVMValueRef fns[FF_NABI]) {
   struct ff_worker_fields none = {-1, -1, -1};
   LLVMValueRef F = fns[FF_CALL] != NULL ? ff_function_of(fns[FF_CALL]) : NULL;
   if (F == NULL || LLVMIsDeclaration(F) || LLVMCountParams(F) < 1)
     return none;
+  LLVMTargetDataRef TD = LLVMCreateTargetData(LLVMGetDataLayoutStr(M));
   struct ff_worker_fields f = ff_find_worker_fields(fns[FF_CREATE], TD);
-  if (f.ctx < 0 && f.invoke < 0 && f.append < 0)
-    return none;
+  bool ok = f.ctx >= 0 || f.invoke >= 0 || f.append >= 0;
   /* Inference says it outright, unless a test of the worker against NULL
-   * (a capture, to LLVM before 21) kept it from saying it. */
-  if (ff_param_reads_only(NULL, F, 0) && ff_param_not_captured(NULL, F, 0))
-    return f;
-  /* The worker only reads itself through the fields, until the first write
-   * through it, which there is none of. */
-  struct proof *p = new_proof(TD, f);
-  bool ok = p != NULL && visit(p, F, 0, 0);
-  free(p);
+   * (a capture, to LLVM before 21) kept it from saying it; else the worker
+   * only reads itself through the fields, until the first write through
+   * it, which there is none of. */
+  if (ok && !(ff_param_reads_only(NULL, F, 0) && ff_param_not_captured(NULL, F, 0))) {
+    struct proof *p = new_proof(TD, f);
+    ok = visit(p, F, 0, 0);
+    free(p);
+  }
+  LLVMDisposeTargetData(TD);
   return ok ? f : none;
 }
 
-uint64_t ff_callee_flags(LLVMModuleRef M, LLVMValueRef fns[FF_NABI]) {
+uint64_t ff_callee_flags(LLVMModuleRef M, LLVMValueRef fns[FF_NABI],
+                         const struct ff_worker_fields *held) {
   LLVMValueRef F = fns[FF_CALL] != NULL ? ff_function_of(fns[FF_CALL]) : NULL;
   if (F == NULL || LLVMIsDeclaration(F) || LLVMCountParams(F) < 2)
     return FAASFUSE_CALLEE_COPY_INPUT;
   if (ff_param_reads_only(NULL, F, 1))
     return 0;
   LLVMTargetDataRef TD = LLVMCreateTargetData(LLVMGetDataLayoutStr(M));
-  struct ff_worker_fields f = ff_held_worker_fields(fns, TD);
-  struct proof *p = new_proof(TD, f);
-  bool ok = p != NULL && visit(p, F, 1, f.invoke >= 0 || f.append >= 0 ? 0 : -1);
+  struct proof *p = new_proof(TD, *held);
+  bool ok = visit(p, F, 1, held->invoke >= 0 || held->append >= 0 ? 0 : -1);
   free(p);
   LLVMDisposeTargetData(TD);
   return ok ? 0 : FAASFUSE_CALLEE_COPY_INPUT;

@@ -71,8 +71,9 @@ int ff_instrument_entry(LLVMModuleRef M, const char *entry_name,
     LLVMSetVisibility(fns[i], LLVMDefaultVisibility);
   }
   LLVMValueRef wrapper, desc;
-  uint64_t flags = ff_callee_flags(M, fns);
-  ff_call_runtime_directly(M, fns, true);
+  struct ff_worker_fields held = ff_held_worker_fields(M, fns);
+  uint64_t flags = ff_callee_flags(M, fns, &held);
+  ff_call_runtime_directly(M, fns, &held, true);
   ff_emit_callee(M, entry_name, fns, flags, &wrapper, &desc);
   if (*entry_name) {
     struct ff_callee *c = ff_xcalloc(1, sizeof *c);

@@ -229,3 +229,11 @@ LLVMValueRef ff_called_function(LLVMValueRef call) {
 bool ff_opcode_is(LLVMValueRef V, LLVMOpcode op) {
   return LLVMIsAInstruction(V) != NULL && LLVMGetInstructionOpcode(V) == op;
 }
+
+int ff_arg_position(LLVMValueRef call, LLVMValueRef V, unsigned nparams) {
+  unsigned n = LLVMGetNumArgOperands(call);
+  for (unsigned k = 0; k < n && k < nparams; k++)
+    if (ff_strip_casts(LLVMGetOperand(call, k)) == V)
+      return (int)k;
+  return -1;
+}

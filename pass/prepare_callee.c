@@ -120,8 +120,10 @@ void ff_prepare_checked(LLVMModuleRef M, const char *name, LLVMValueRef fns[FF_N
     internalize_definition(I);
   LLVMValueRef run[FF_NABI];
   memcpy(run, fns, sizeof run);
-  uint64_t flags = ff_callee_flags(M, fns); /* before the guards hide it */
-  ff_call_runtime_directly(M, fns, false);
+  /* Before the guards hide them. */
+  struct ff_worker_fields held = ff_held_worker_fields(M, fns);
+  uint64_t flags = ff_callee_flags(M, fns, &held);
+  ff_call_runtime_directly(M, fns, &held, false);
   ff_guard_exceptions(M, name, run);
   ff_emit_callee(M, name, run, flags, wrapper, desc);
 }

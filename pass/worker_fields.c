@@ -18,8 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <bsd/stdlib.h>
-
 #include "faasfuse_internal.h"
 #include "llvm_compat.h"
 
@@ -64,9 +62,7 @@ static bool stores_into_object(LLVMValueRef obj, LLVMValueRef handle_out,
         }
         if (*n == cap) {
           cap = cap ? cap * 2 : 8;
-          *out = reallocarray(*out, cap, sizeof **out);
-          if (*out == NULL)
-            return false;
+          *out = ff_xreallocarray(*out, cap, sizeof **out);
         }
         (*out)[*n].off = work[w].off;
         (*out)[*n].size = (long long)LLVMStoreSizeOfType(TD, LLVMTypeOf(val));
@@ -161,4 +157,18 @@ long long ff_loaded_from_worker(LLVMValueRef fp, LLVMValueRef F, int worker,
   if (ff_opcode_is(P, LLVMGetElementPtr) && ff_strip_casts(LLVMGetOperand(P, 0)) == W)
     return ff_gep_offset(P, TD);
   return -1;
+}
+
+enum ff_worker_fn ff_worker_call(LLVMValueRef I, LLVMValueRef F, int worker,
+                                 const struct ff_worker_fields *f, LLVMTargetDataRef TD) {
+  LLVMValueRef fp = LLVMGetCalledValue(I);
+  if (ff_called_function(I) != NULL || LLVMIsAInlineAsm(fp))
+    return FF_WORKER_NONE;
+  long long from = ff_loaded_from_worker(fp, F, worker, TD);
+  LLVMTypeRef FT = LLVMGetCalledFunctionType(I);
+  if (from >= 0 && from == f->invoke && ff_has_invoke_type(FT))
+    return FF_WORKER_INVOKE;
+  if (from >= 0 && from == f->append && ff_has_append_type(FT))
+    return FF_WORKER_APPEND;
+  return FF_WORKER_NONE;
 }
