@@ -105,6 +105,14 @@ struct rt_ctx {
   struct rt_root *root; /* the entry worker served; itself for a root */
   uint64_t epoch; /* calls started plus calls ended: odd while one runs */
   struct rt_owned owned;
+  /* The first worker this context called last, and its handle: the fast
+   * path starts the callee from these and confirms them against the slot
+   * only in branches, so that one level's worker does not wait for the
+   * root, slot and worker loads of the level above (on a chain of merged
+   * calls, those dependent loads were most of a call's time). NULL or a
+   * live worker of the same root: a discarded worker is cleared here. */
+  struct rt_worker *hot;
+  void *hot_handle;
 };
 
 /* The lender of no output: its epoch is even, a lent_epoch never is. */
@@ -371,8 +379,12 @@ static RT_COLD void rt_discard_worker(struct rt_root *r, struct rt_worker *w) {
     }
     if ((*p)->lent_to == &w->ctx)
       rt_unlend(*p);
+    if ((*p)->ctx.hot == w) /* its address may come back as another worker */
+      (*p)->ctx.hot = NULL;
     p = &(*p)->next_all;
   }
+  if (r->ctx.hot == w)
+    r->ctx.hot = NULL;
   struct rt_slot *slot = &r->slots[w->callee->state->slot - 1];
   if (slot->first == w)
     slot->first = NULL;
@@ -590,7 +602,7 @@ static RT_INLINE int rt_ctx_call(struct rt_ctx *c,
 /* Runs the callee on w, on its own copy of the input if it may write it
  * (as on Nightcore; the worker keeps the copy's buffer for its next call). */
 static RT_INLINE int rt_run(struct faasfuse_callee *callee, struct rt_worker *w,
-                         const char *input, size_t input_length) {
+                         void *handle, const char *input, size_t input_length) {
   if ((callee->flags & FAASFUSE_CALLEE_COPY_INPUT) && input_length > 0) {
     if (RT_UNLIKELY(input_length >= w->incap) && rt_grow_input(w, input_length + 1) != 0)
       return -1;
@@ -598,7 +610,7 @@ static RT_INLINE int rt_run(struct faasfuse_callee *callee, struct rt_worker *w,
     w->in[input_length] = '\0'; /* callees that strtol a text input read one past it */
     input = w->in;
   }
-  return rt_ctx_call(&w->ctx, callee->call, w->handle, input, input_length);
+  return rt_ctx_call(&w->ctx, callee->call, handle, input, input_length);
 }
 
 static int rt_fail(const char **output_data, size_t *output_length) {
@@ -645,31 +657,38 @@ static int rt_give_buffer(struct rt_worker *w, struct rt_ctx *c) {
   return 0;
 }
 
+/* A merged call's outcome. The paths out of line return it by value rather
+ * than through the caller's output pointers: where __faasfuse_call is
+ * inlined, those point at the invoke site's reply variables, which then
+ * stay in registers instead of being stored and read back around the call. */
+struct rt_result {
+  const char *data;
+  size_t length;
+  int rc;
+};
+
+static const struct rt_result rt_failed = {NULL, 0, -1};
+
 /* w's output, len bytes in its buffer, lent to the caller's running call. */
-static RT_INLINE int rt_lend(struct rt_worker *w, struct rt_ctx *caller, size_t len,
-                             const char **output_data, size_t *output_length) {
+static RT_INLINE struct rt_result rt_lend(struct rt_worker *w, struct rt_ctx *caller,
+                                          size_t len) {
   w->lent_to = caller;
   w->lent_epoch = caller->epoch;
-  *output_data = w->buf;
-  *output_length = len;
-  return 0;
+  return (struct rt_result){w->buf, len, 0};
 }
 
 /* A first worker's output, when it is not lent as it stands: the call
  * failed, or the buffer is over RT_KEEP_OUTPUT (handed over instead), or
  * the output fills under a quarter of it (lent in a buffer of its size, the
  * large one spare: the caller may hold it long). */
-static RT_COLD int rt_first_settle(struct rt_root *r, struct rt_worker *w,
-                                   struct rt_ctx *caller, int rc,
-                                   const char **output_data, size_t *output_length) {
+static RT_COLD struct rt_result rt_first_settle(struct rt_root *r, struct rt_worker *w,
+                                                struct rt_ctx *caller, int rc) {
   long n = rt_settle(r, w, rc);
   if (n < 0)
-    return rt_fail(output_data, output_length);
+    return rt_failed;
   size_t len = (size_t)n, cap = w->cap;
-  *output_data = NULL;
-  *output_length = 0;
   if (len == 0)
-    return 0;
+    return (struct rt_result){NULL, 0, 0};
   char *small = rt_copy_small(w->buf, len, &cap);
   if (small != NULL) {
     struct rt_buf big = {w->buf, w->cap};
@@ -683,25 +702,23 @@ static RT_COLD int rt_first_settle(struct rt_root *r, struct rt_worker *w,
   } else if (cap > RT_KEEP_OUTPUT) {
     char *out = w->buf;
     if (rt_give_buffer(w, caller) != 0)
-      return -1;
-    *output_data = out;
-    *output_length = len;
-    return 0;
+      return rt_failed;
+    return (struct rt_result){out, len, 0};
   }
-  return rt_lend(w, caller, len, output_data, output_length);
+  return rt_lend(w, caller, len);
 }
 
 /* The call on the slot's first worker, idle and with nothing lent. */
-static RT_INLINE int rt_call_first(struct rt_root *r, struct rt_worker *w,
-                                struct faasfuse_callee *callee, struct rt_ctx *caller,
-                                const char *input, size_t input_length,
-                                const char **output_data, size_t *output_length) {
-  int rc = rt_run(callee, w, input, input_length);
+static RT_INLINE struct rt_result rt_call_first(struct rt_root *r, struct rt_worker *w,
+                                                void *handle, struct faasfuse_callee *callee,
+                                                struct rt_ctx *caller, const char *input,
+                                                size_t input_length) {
+  int rc = rt_run(callee, w, handle, input, input_length);
   size_t len = w->len;
   if (RT_UNLIKELY(rc != 0) || RT_UNLIKELY(len < w->lend_min))
-    return rt_first_settle(r, w, caller, rc, output_data, output_length);
+    return rt_first_settle(r, w, caller, rc);
   w->len = 0;
-  return rt_lend(w, caller, len, output_data, output_length);
+  return rt_lend(w, caller, len);
 }
 
 /* A call on a worker of the slot's pool (the first one is busy: recursion):
@@ -721,7 +738,7 @@ static RT_COLD int rt_call_pooled(struct rt_root *r, size_t i,
    * room on the inlined path. */
   if (w->buf == NULL && r->nspare > 0)
     rt_take_spare(r, w);
-  long n = rt_settle(r, w, rt_run(callee, w, input, input_length));
+  long n = rt_settle(r, w, rt_run(callee, w, w->handle, input, input_length));
   if (n == RT_DISCARDED)
     return -1;
   w->next_idle = r->slots[i].idle; /* reread: nested calls may grow the slots */
@@ -747,19 +764,19 @@ static RT_COLD int rt_call_pooled(struct rt_root *r, size_t i,
 /* Everything but an idle first worker with nothing lent: the callee's first
  * call in this root (init, slot, first worker), a first worker whose output
  * is still lent (it goes to the lender's owned list), or busy (the pool). */
-static RT_COLD int rt_call_slow(struct faasfuse_callee *callee, struct rt_ctx *caller,
-                                const char *input, size_t input_length,
-                                const char **output_data, size_t *output_length) {
+static RT_COLD struct rt_result rt_call_slow(struct faasfuse_callee *callee,
+                                             struct rt_ctx *caller, const char *input,
+                                             size_t input_length) {
   if (!rt_ready(callee))
-    return rt_fail(output_data, output_length);
+    return rt_failed;
   struct rt_root *r = caller->root;
   size_t i = (size_t)callee->state->slot - 1;
   if (i >= r->nslots && rt_grow_slots(r, i + 1) != 0)
-    return rt_fail(output_data, output_length);
+    return rt_failed;
   struct rt_worker *w = r->slots[i].first;
   if (w == NULL) {
     if ((w = rt_new_worker(r, callee)) == NULL)
-      return rt_fail(output_data, output_length);
+      return rt_failed;
     if (r->slots[i].first == NULL) /* reread: its create may have made one */
       r->slots[i].first = w;
     else {
@@ -768,19 +785,21 @@ static RT_COLD int rt_call_slow(struct faasfuse_callee *callee, struct rt_ctx *c
     }
     w = r->slots[i].first;
   }
-  if (w->ctx.epoch & 1)
-    return rt_call_pooled(r, i, callee, caller, input, input_length, output_data,
-                          output_length);
+  if (w->ctx.epoch & 1) {
+    struct rt_result res;
+    res.rc = rt_call_pooled(r, i, callee, caller, input, input_length, &res.data,
+                            &res.length);
+    return res;
+  }
   if (w->lent_to->epoch == w->lent_epoch) {
     /* Lent still: the buffer stays the lender's until its call returns. */
     if (rt_give_buffer(w, (struct rt_ctx *)w->lent_to) != 0)
-      return rt_fail(output_data, output_length);
+      return rt_failed;
     rt_unlend(w);
     if (r->nspare > 0)
       rt_take_spare(r, w);
   }
-  return rt_call_first(r, w, callee, caller, input, input_length, output_data,
-                       output_length);
+  return rt_call_first(r, w, w->handle, callee, caller, input, input_length);
 }
 
 int __faasfuse_call(struct faasfuse_callee *callee, void *caller_context,
@@ -792,12 +811,24 @@ int __faasfuse_call(struct faasfuse_callee *callee, void *caller_context,
   /* The slot is 0 until the callee is prepared: i is then out of range. */
   struct rt_root *r = caller->root;
   size_t i = (size_t)__atomic_load_n(&callee->state->slot, __ATOMIC_RELAXED) - 1;
-  struct rt_worker *w;
-  if (RT_UNLIKELY(i >= r->nslots) || RT_UNLIKELY((w = r->slots[i].first) == NULL) ||
-      RT_UNLIKELY(w->ctx.epoch & 1) || RT_UNLIKELY(w->lent_to->epoch == w->lent_epoch))
-    return rt_call_slow(callee, caller, input, input_length, output_data, output_length);
-  return rt_call_first(r, w, callee, caller, input, input_length, output_data,
-                       output_length);
+  struct rt_worker *w = caller->hot, *first;
+  void *handle = caller->hot_handle;
+  struct rt_result res;
+  if (RT_UNLIKELY(i >= r->nslots) || RT_UNLIKELY((first = r->slots[i].first) == NULL)) {
+    res = rt_call_slow(callee, caller, input, input_length);
+  } else {
+    if (RT_UNLIKELY(w != first)) {
+      caller->hot = w = first;
+      caller->hot_handle = handle = first->handle;
+    }
+    if (RT_UNLIKELY(w->ctx.epoch & 1) || RT_UNLIKELY(w->lent_to->epoch == w->lent_epoch))
+      res = rt_call_slow(callee, caller, input, input_length);
+    else
+      res = rt_call_first(r, w, handle, callee, caller, input, input_length);
+  }
+  *output_data = res.data;
+  *output_length = res.length;
+  return res.rc;
 }
 
 
