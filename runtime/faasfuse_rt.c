@@ -110,7 +110,8 @@ struct rt_ctx {
    * only in branches, so that one level's worker does not wait for the
    * root, slot and worker loads of the level above (on a chain of merged
    * calls, those dependent loads were most of a call's time). NULL or a
-   * live worker of the same root: a discarded worker is cleared here. */
+   * live worker of the same root: rt_discard_worker and rt_drop_workers
+   * clear it. */
   struct rt_worker *hot;
   void *hot_handle;
 };
@@ -398,6 +399,7 @@ static RT_COLD void rt_discard_worker(struct rt_root *r, struct rt_worker *w) {
 static void rt_drop_workers(struct rt_root *r) {
   struct rt_worker *w = r->all;
   r->all = NULL;
+  r->ctx.hot = NULL; /* the entry's destroy may still make merged calls */
   free(r->slots);
   r->slots = NULL;
   r->nslots = 0;

@@ -205,9 +205,17 @@ static atomic_int destroy_seq; /* orders destroys across functions */
 static struct stats st_Phoenix;
 static struct fw *grave;
 
+/* Set by a test: Foo's destroy then makes merged calls, as an entry that
+ * flushes something on its way out would (destroy_flush, below). */
+static struct stats st_Foo;
+static atomic_int foo_destroy_flushes, foo_destroy_failed;
+static void destroy_flush(struct fw *w);
+
 static int fw_destroy(struct stats *st, void *handle) {
   atomic_fetch_add(&st->destroy, 1);
   atomic_store(&st->destroyed_at, atomic_fetch_add(&destroy_seq, 1) + 1);
+  if (st == &st_Foo && atomic_load(&foo_destroy_flushes))
+    destroy_flush(handle);
   if (st == &st_Phoenix) {
     ((struct fw *)handle)->dead = 1;
     free(grave);
@@ -487,8 +495,19 @@ static int body_Phoenix(struct fw *w, const char *in, size_t len) {
     puts_(w, "ok");
     return 0;
   }
+  if (is(in, len, "none")) /* succeeds with no output: nothing is lent */
+    return 0;
   __faasfuse_caught();
   return -1;
+}
+
+static void destroy_flush(struct fw *w) {
+  for (int i = 0; i < 2; i++) {
+    const char *o;
+    size_t n;
+    if (merged_Phoenix(w->ctx, "none", 4, &o, &n) != 0 || n != 0)
+      atomic_fetch_add(&foo_destroy_failed, 1);
+  }
 }
 
 static int body_Pyre(struct fw *w, const char *in, size_t len) {
@@ -1183,6 +1202,24 @@ static void group_lifetime(void) {
     CHECK(request(root, &h, round % 2 ? "pyre:x" : "phoenix:x") == 0 && HOST_IS(&h, "-1:"));
   }
   CHECK(atomic_load(&st_Phoenix.create) - phoenix_created == 3);
+
+  /* An entry's destroy may make merged calls. Its callee workers are
+   * dropped before it runs, so a worker it creates may take the address of
+   * the one its context called last: the next call must not run on that
+   * one's handle. */
+  {
+    struct host h2;
+    host_init(&h2);
+    void *r2 = new_root(&desc_Foo, &h2);
+    for (int i = 0; i < 2; i++) /* the second call is remembered */
+      CHECK(request(r2, &h2, "phoenix:none") == 0 && HOST_IS(&h2, "0:"));
+    atomic_store(&foo_destroy_failed, 0);
+    atomic_store(&foo_destroy_flushes, 1);
+    CHECK(destroy_root(r2) == 0);
+    atomic_store(&foo_destroy_flushes, 0);
+    CHECK(atomic_load(&foo_destroy_failed) == 0);
+    host_fini(&h2);
+  }
 
   /* A callee's own nested outputs are freed when its call returns. */
   if (!LIMIT_BUILD)
