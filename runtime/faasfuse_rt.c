@@ -725,42 +725,38 @@ static RT_INLINE struct rt_result rt_call_first(struct rt_root *r, struct rt_wor
 
 /* A call on a worker of the slot's pool (the first one is busy: recursion):
  * its output is handed over to the caller, released when its call returns. */
-static RT_COLD int rt_call_pooled(struct rt_root *r, size_t i,
-                                  struct faasfuse_callee *callee, struct rt_ctx *caller,
-                                  const char *input, size_t input_length,
-                                  const char **output_data, size_t *output_length) {
-  *output_data = NULL;
-  *output_length = 0;
+static RT_COLD struct rt_result rt_call_pooled(struct rt_root *r, size_t i,
+                                               struct faasfuse_callee *callee,
+                                               struct rt_ctx *caller, const char *input,
+                                               size_t input_length) {
   struct rt_worker *w = r->slots[i].idle;
   if (w != NULL)
     r->slots[i].idle = w->next_idle;
   else if ((w = rt_new_worker(r, callee)) == NULL)
-    return -1;
+    return rt_failed;
   /* Its output starts in a spare buffer, so that the first append finds
    * room on the inlined path. */
   if (w->buf == NULL && r->nspare > 0)
     rt_take_spare(r, w);
   long n = rt_settle(r, w, rt_run(callee, w, w->handle, input, input_length));
   if (n == RT_DISCARDED)
-    return -1;
+    return rt_failed;
   w->next_idle = r->slots[i].idle; /* reread: nested calls may grow the slots */
   r->slots[i].idle = w;
   if (n <= 0)
-    return n == 0 ? 0 : -1;
+    return n == 0 ? (struct rt_result){NULL, 0, 0} : rt_failed;
   size_t len = (size_t)n, cap = w->cap;
   char *out = w->buf, *small = rt_copy_small(out, len, &cap);
   if (small != NULL) { /* the worker keeps its buffer */
     if (rt_owned_add(&caller->owned, small, cap) != 0) {
       free(small);
-      return -1;
+      return rt_failed;
     }
     out = small;
   } else if (rt_give_buffer(w, caller) != 0) { /* the worker keeps it */
-    return -1;
+    return rt_failed;
   }
-  *output_data = out;
-  *output_length = len;
-  return 0;
+  return (struct rt_result){out, len, 0};
 }
 
 /* Everything but an idle first worker with nothing lent: the callee's first
@@ -787,12 +783,8 @@ static RT_COLD struct rt_result rt_call_slow(struct faasfuse_callee *callee,
     }
     w = r->slots[i].first;
   }
-  if (w->ctx.epoch & 1) {
-    struct rt_result res;
-    res.rc = rt_call_pooled(r, i, callee, caller, input, input_length, &res.data,
-                            &res.length);
-    return res;
-  }
+  if (w->ctx.epoch & 1)
+    return rt_call_pooled(r, i, callee, caller, input, input_length);
   if (w->lent_to->epoch == w->lent_epoch) {
     /* Lent still: the buffer stays the lender's until its call returns. */
     if (rt_give_buffer(w, (struct rt_ctx *)w->lent_to) != 0)
