@@ -278,7 +278,7 @@ FUNCTION(S4) FUNCTION(S5) FUNCTION(S6) FUNCTION(S7)
 FUNCTION(Scribble) /* writes through its input (strtok-like), then echoes it */
 FUNCTION(Fill)  /* N bytes (a multiple of 4 KiB) of one letter, 4 KiB a time */
 FUNCTION(Thrower) /* makes a merged call, then fails as a caught throw does */
-FUNCTION(Phoenix) /* "ok": appends "ok"; otherwise fails as a caught throw does */
+FUNCTION(Phoenix) /* "ok": appends "ok"; "none": no output; else fails as a throw does */
 FUNCTION(Pyre)    /* calls Phoenix on its input, from a callee worker's context */
 
 /* Scribble as the pass describes it: it may write its input, so it gets a
