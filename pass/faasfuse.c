@@ -9,7 +9,8 @@
  * This file only puts the stages in order; each stage is a file of its own:
  *   options.c             the parameters: entry=NAME (the entry's own
  *                         Nightcore name, so calls back into it fuse too),
- *                         link=NAME:PATH (repeatable), no-dynamic
+ *                         link=NAME:PATH (repeatable), no-dynamic,
+ *                         runtime=ir|precompiled
  *   prepare_callee.c      a callee's module made linkable (faasfuse-callee),
  *                         its C++ exceptions guarded by guard_exceptions.c
  *   link_runtime.c        link= callees, prepared, then the runtime
@@ -69,6 +70,7 @@ static int fuse_module(LLVMModuleRef M, const struct faasfuse_options *opts,
   struct ff_site_list sites = TAILQ_HEAD_INITIALIZER(sites);
   LLVMValueRef abi[FF_NABI];
   char msg[512];
+  bool precompiled = false;
   int rc = -1;
 
   if (LLVMGetNamedMetadataNumOperands(M, FF_FUSED_MD) > 0) {
@@ -103,7 +105,7 @@ static int fuse_module(LLVMModuleRef M, const struct faasfuse_options *opts,
     goto out;
   }
 
-  if (ff_link_runtime(M, lto, err, errlen) != 0 ||
+  if (ff_link_runtime(M, lto, opts->runtime, &precompiled, err, errlen) != 0 ||
       ff_instrument_entry(M, opts->entry_name, &callees, err, errlen) != 0)
     goto out;
 
@@ -111,6 +113,8 @@ static int fuse_module(LLVMModuleRef M, const struct faasfuse_options *opts,
   ff_warn_shared_workers(M, &sites, &callees, opts->entry_name, host);
   fuse_sites(M, &sites, &callees, !opts->no_dynamic, false, host);
   ff_seal_fused(M, lto);
+  if (precompiled)
+    ff_add_precompiled_runtime(M);
   mark(M, FF_FUSED_MD);
   rc = 0;
 out:
@@ -163,7 +167,7 @@ int faasfuse_fuse_object(LLVMModuleRef M, const char *callee_name,
   struct ff_callee *c;
   RB_FOREACH(c, ff_callee_tree, &callees)
     ff_register_descriptor(M, c->desc);
-  if (ff_link_runtime(M, true, err, errlen) != 0)
+  if (ff_link_runtime(M, true, FAASFUSE_RUNTIME_IR, NULL, err, errlen) != 0)
     goto out;
   if (callee_name == NULL || !*callee_name) {
     if ((ff_abi_definition(M, "faas_func_call") != NULL) &&

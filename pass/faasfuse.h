@@ -51,14 +51,23 @@ struct faasfuse_link {
   char *path;
 };
 
+/* How a fused module carries the runtime (link_runtime.c says why). */
+enum faasfuse_runtime {
+  FAASFUSE_RUNTIME_AUTO,        /* precompiled where it fits, IR elsewhere */
+  FAASFUSE_RUNTIME_IR,          /* runtime=ir */
+  FAASFUSE_RUNTIME_PRECOMPILED, /* runtime=precompiled: an error where it cannot */
+};
+
 struct faasfuse_options {
   char entry_name[FAASFUSE_NAME_MAX + 1]; /* "" when not given */
   struct faasfuse_link *links;
   size_t nlinks;
   bool no_dynamic;
+  enum faasfuse_runtime runtime;
 };
 
-/* Parses `entry=NAME;link=NAME:PATH;no-dynamic` (any order, any subset). */
+/* Parses `entry=NAME;link=NAME:PATH;no-dynamic;runtime=ir|precompiled` (any
+ * order, any subset). */
 int faasfuse_parse_options(const char *params, struct faasfuse_options *opts,
                            char *err, size_t errlen);
 void faasfuse_free_options(struct faasfuse_options *opts);

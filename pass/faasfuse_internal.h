@@ -265,8 +265,13 @@ void ff_prepare_checked(LLVMModuleRef M, const char *name, LLVMValueRef fns[FF_N
 int ff_link_callees(LLVMModuleRef M, const struct faasfuse_options *opts,
                     char *err, size_t errlen);
 /* With `shared`, the runtime's entry points and state are linkonce_odr and
- * hidden, so that the copies in several objects of one library are one. */
-int ff_link_runtime(LLVMModuleRef M, bool shared, char *err, size_t errlen);
+ * hidden, so that the copies in several objects of one library are one.
+ * Without, `how` chooses between the IR and the precompiled runtime;
+ * *precompiled tells which it was (only written without `shared`). */
+int ff_link_runtime(LLVMModuleRef M, bool shared, enum faasfuse_runtime how,
+                    bool *precompiled, char *err, size_t errlen);
+/* The precompiled runtime's assembly that the fused module uses. */
+void ff_add_precompiled_runtime(LLVMModuleRef M);
 bool ff_has_runtime(LLVMModuleRef M);
 void ff_share_runtime_entry_points(LLVMModuleRef M);
 /* Keeps every symbol faasfuse added out of the library's exports, so that

@@ -30,7 +30,8 @@ static int emit_export(LLVMModuleRef M, enum ff_abi which, LLVMValueRef desc,
                        char *err, size_t errlen) {
   LLVMContextRef C = LLVMGetModuleContext(M);
   LLVMValueRef rt = LLVMGetNamedFunction(M, rt_entry_fns[which]);
-  if (rt == NULL || LLVMIsDeclaration(rt)) {
+  /* A declaration where the runtime is precompiled (link_runtime.c). */
+  if (rt == NULL) {
     ff_error(err, errlen, "the faasfuse runtime lacks %s", rt_entry_fns[which]);
     return -1;
   }

@@ -1,7 +1,16 @@
 /*
  * Linking: the callees named by `link=NAME:PATH` (prepared first), and the
- * runtime every merged module needs (runtime/faasfuse_rt.c, embedded in the
- * plugin as bitcode of this same LLVM).
+ * runtime every merged module needs (runtime/faasfuse_rt.c), in one of two
+ * forms embedded in the plugin:
+ *   precompiled  for a module of the target the plugin was built on, fused
+ *                whole (opt, faas-merge) and not sanitized: its fast paths
+ *                as available_externally IR for -O2 to inline, and, once
+ *                the module is fused, the assembly of what it uses as
+ *                module-level assembly. Reading and linking the runtime's
+ *                IR was most of the pass's time on small modules.
+ *   IR           everywhere else: other targets, sanitizers (which must see
+ *                the runtime's code), and the per-object and LTO routes,
+ *                whose several copies are made one (assembly cannot be).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,12 +19,16 @@
 #include <llvm-c/BitReader.h>
 #include <llvm-c/IRReader.h>
 #include <llvm-c/Linker.h>
+#include <llvm-c/TargetMachine.h>
 
 #include "faasfuse_internal.h"
 #include "llvm_compat.h"
+#include "precompiled_runtime.h"
 
 extern const char faasfuse_runtime_bitcode[];
 extern const char faasfuse_runtime_bitcode_end[];
+extern const char faasfuse_runtime_inline_bitcode[];
+extern const char faasfuse_runtime_inline_bitcode_end[];
 
 /* Parses bitcode without letting LLVM report to the context (which would end
  * opt on the spot with its own message). */
@@ -123,7 +136,177 @@ static void reclaim_runtime_copies(LLVMModuleRef M, LLVMModuleRef rt) {
   }
 }
 
-int ff_link_runtime(LLVMModuleRef M, bool shared, char *err, size_t errlen) {
+/* The components of a normalized triple that decide what code runs:
+ * architecture, system, environment (the vendor does not). */
+static bool same_target(const char *a, const char *b) {
+  char *na = LLVMNormalizeTargetTriple(a), *nb = LLVMNormalizeTargetTriple(b);
+  bool same = true;
+  const char *p = na, *q = nb;
+  for (int k = 0; k < 4; k++) {
+    size_t lp = strcspn(p, "-"), lq = strcspn(q, "-");
+    if (k != 1 && (lp != lq || memcmp(p, q, lp) != 0))
+      same = false;
+    p += lp + (p[lp] == '-');
+    q += lq + (q[lq] == '-');
+  }
+  LLVMDisposeMessage(na);
+  LLVMDisposeMessage(nb);
+  return same;
+}
+
+/* Code generation must see the runtime's code: a sanitizer instruments it
+ * (ThreadSanitizer must see its atomics), or control-flow protection marks
+ * the object as having an endbr64 at every function whose address is taken
+ * (the precompiled code has none). */
+static bool wants_runtime_ir(LLVMModuleRef M) {
+  static const char cet[] = "cf-protection-branch";
+  if (LLVMGetModuleFlag(M, cet, sizeof cet - 1) != NULL)
+    return true;
+  static const char *const kinds[] = {"sanitize_address", "sanitize_thread",
+                                      "sanitize_memory", "sanitize_hwaddress",
+                                      "sanitize_memtag"};
+  unsigned ids[sizeof kinds / sizeof kinds[0]];
+  for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+    ids[k] = LLVMGetEnumAttributeKindForName(kinds[k], strlen(kinds[k]));
+  for (LLVMValueRef F = LLVMGetFirstFunction(M); F; F = LLVMGetNextFunction(F)) {
+    if (LLVMIsDeclaration(F))
+      continue;
+    for (size_t k = 0; k < sizeof ids / sizeof ids[0]; k++)
+      if (ids[k] != 0 && LLVMGetEnumAttributeAtIndex(F, LLVMAttributeFunctionIndex, ids[k]))
+        return true;
+  }
+  return false;
+}
+
+/* 0: linked; 1: not for this module (the IR runtime serves); -1: error. */
+static int link_precompiled(LLVMModuleRef M, bool required, char *err, size_t errlen) {
+  LLVMContextRef C = LLVMGetModuleContext(M);
+  char *msg = NULL;
+  if (!required && wants_runtime_ir(M))
+    return 1;
+  const char *triple = LLVMGetTarget(M);
+  if (!*triple || !same_target(triple, ff_rt_triple)) {
+    if (required)
+      ff_error(err, errlen, "faasfuse: runtime=precompiled: the runtime is precompiled "
+               "for %s, the module %s%s (runtime=ir serves any target)", ff_rt_triple,
+               *triple ? "is for " : "names no target triple", triple);
+    return required ? -1 : 1;
+  }
+  LLVMMemoryBufferRef buf = LLVMCreateMemoryBufferWithMemoryRange(
+      faasfuse_runtime_inline_bitcode,
+      (size_t)(faasfuse_runtime_inline_bitcode_end - faasfuse_runtime_inline_bitcode),
+      "faasfuse_rt_inline.bc", 0);
+  LLVMModuleRef rt = parse_bitcode(C, buf, &msg);
+  LLVMDisposeMemoryBuffer(buf);
+  if (rt == NULL) {
+    ff_error(err, errlen, "the embedded runtime does not load: %s (plugin built "
+             "for another LLVM?)", msg ? msg : "unknown error");
+    LLVMDisposeMessage(msg);
+    return -1;
+  }
+  /* The pass calls runtime functions the inlinable part does not use, which
+   * the linker would leave behind (the ones it uses come with it, with their
+   * calling conventions and attributes). */
+  for (LLVMValueRef F = LLVMGetFirstFunction(rt); F; F = LLVMGetNextFunction(F)) {
+    size_t len;
+    const char *name = LLVMGetValueName2(F, &len);
+    if ((LLVMIsDeclaration(F) && LLVMGetFirstUse(F) != NULL) ||
+        LLVMGetNamedFunction(M, name) != NULL)
+      continue;
+    LLVMValueRef D = LLVMAddFunction(M, name, LLVMGlobalGetValueType(F));
+    LLVMSetVisibility(D, LLVMHiddenVisibility);
+  }
+  LLVMSetDataLayout(rt, LLVMGetDataLayoutStr(M));
+  LLVMSetTarget(rt, triple);
+  if (LLVMLinkModules2(M, rt)) {
+    ff_error(err, errlen, "linking the faasfuse runtime failed");
+    return -1;
+  }
+  return 0;
+}
+
+static bool is_faasfuse_symbol(LLVMValueRef G) {
+  size_t len;
+  const char *name = LLVMGetValueName2(G, &len);
+  return strncmp(name, "__faasfuse_", 11) == 0 || strncmp(name, "__faasfuse.", 11) == 0;
+}
+
+/* Used by the module's own code, not only by the inlinable bodies (which
+ * count once inlined, and then refer to pieces the body's piece refers to). */
+static bool used_by_module(LLVMValueRef V) {
+  for (LLVMUseRef U = LLVMGetFirstUse(V); U; U = LLVMGetNextUse(U)) {
+    LLVMValueRef user = LLVMGetUser(U);
+    if (!LLVMIsAInstruction(user) ||
+        LLVMGetLinkage(LLVMGetBasicBlockParent(LLVMGetInstructionParent(user))) !=
+            LLVMAvailableExternallyLinkage)
+      return true;
+  }
+  return false;
+}
+
+static void need_piece(bool *need, unsigned i) {
+  if (need[i])
+    return;
+  need[i] = true;
+  for (unsigned k = 0; k < ff_rt_pieces[i].ndeps; k++)
+    need_piece(need, ff_rt_pieces[i].deps[k]);
+}
+
+/* A runtime symbol nothing uses goes: its declaration would be emitted as
+ * an undefined hidden symbol (at -O0 nothing else removes it), which the
+ * linker refuses, and no piece defines it. */
+static void drop_unused_runtime(LLVMModuleRef M) {
+  bool dropped;
+  do {
+    dropped = false;
+    LLVMValueRef next;
+    for (LLVMValueRef F = LLVMGetFirstFunction(M); F; F = next) {
+      next = LLVMGetNextFunction(F);
+      if (is_faasfuse_symbol(F) && LLVMGetFirstUse(F) == NULL &&
+          (LLVMIsDeclaration(F) || LLVMGetLinkage(F) == LLVMAvailableExternallyLinkage)) {
+        LLVMDeleteFunction(F);
+        dropped = true;
+      }
+    }
+  } while (dropped);
+  LLVMValueRef next;
+  for (LLVMValueRef G = LLVMGetFirstGlobal(M); G; G = next) {
+    next = LLVMGetNextGlobal(G);
+    if (is_faasfuse_symbol(G) && LLVMIsDeclaration(G) && LLVMGetFirstUse(G) == NULL)
+      LLVMDeleteGlobal(G);
+  }
+}
+
+void ff_add_precompiled_runtime(LLVMModuleRef M) {
+  bool *need = ff_xcalloc(ff_rt_npieces, sizeof *need);
+  size_t len = 0;
+  drop_unused_runtime(M);
+  for (unsigned i = 0; i < ff_rt_npieces; i++) {
+    LLVMValueRef V = LLVMGetNamedFunction(M, ff_rt_pieces[i].name);
+    if (V == NULL)
+      V = LLVMGetNamedGlobal(M, ff_rt_pieces[i].name);
+    if (V != NULL && used_by_module(V))
+      need_piece(need, i);
+  }
+  for (unsigned i = 0; i < ff_rt_npieces; i++)
+    len += need[i] ? ff_rt_pieces[i].len : 0;
+  char *text = ff_xcalloc(len + 1, 1), *p = text;
+  for (unsigned i = 0; i < ff_rt_npieces; i++)
+    if (need[i]) {
+      memcpy(p, ff_rt_pieces[i].text, ff_rt_pieces[i].len);
+      p += ff_rt_pieces[i].len;
+    }
+  /* Back to .text, where assembly added after this expects to be. */
+  if (len > 0) {
+    LLVMAppendModuleInlineAsm(M, text, len);
+    LLVMAppendModuleInlineAsm(M, "\t.text", 6);
+  }
+  free(text);
+  free(need);
+}
+
+int ff_link_runtime(LLVMModuleRef M, bool shared, enum faasfuse_runtime how,
+                    bool *precompiled, char *err, size_t errlen) {
   LLVMContextRef C = LLVMGetModuleContext(M);
   char *msg = NULL;
   /* Objects linked for LTO may hold shared copies already, some of them
@@ -131,6 +314,12 @@ int ff_link_runtime(LLVMModuleRef M, bool shared, char *err, size_t errlen) {
   if (ff_has_runtime(M) && !shared) {
     ff_error(err, errlen, "the module already contains the faasfuse runtime");
     return -1;
+  }
+  if (!shared && how != FAASFUSE_RUNTIME_IR) {
+    int rc = link_precompiled(M, how == FAASFUSE_RUNTIME_PRECOMPILED, err, errlen);
+    *precompiled = (rc == 0);
+    if (rc <= 0)
+      return rc;
   }
   LLVMMemoryBufferRef buf = LLVMCreateMemoryBufferWithMemoryRange(
       faasfuse_runtime_bitcode,
@@ -177,16 +366,12 @@ void ff_share_runtime_entry_points(LLVMModuleRef M) {
   }
 }
 
-static bool is_faasfuse_symbol(LLVMValueRef G) {
-  size_t len;
-  const char *name = LLVMGetValueName2(G, &len);
-  return strncmp(name, "__faasfuse_", 11) == 0 || strncmp(name, "__faasfuse.", 11) == 0;
-}
-
 /* One symbol faasfuse added (private ones are local already). */
 static void seal(LLVMValueRef G, bool lto) {
   LLVMLinkage l = LLVMGetLinkage(G);
-  if (LLVMIsDeclaration(G) || !is_faasfuse_symbol(G) || l == LLVMPrivateLinkage)
+  /* available_externally: the precompiled runtime's, defined in assembly. */
+  if (LLVMIsDeclaration(G) || !is_faasfuse_symbol(G) || l == LLVMPrivateLinkage ||
+      l == LLVMAvailableExternallyLinkage)
     return;
   if (!lto) {
     LLVMSetLinkage(G, LLVMInternalLinkage);

@@ -1,6 +1,7 @@
 /*
  * The pass parameters, parsed once: entry=NAME, link=NAME:PATH (repeatable),
- * no-dynamic. The C++ shim hands the text here and reports the error.
+ * no-dynamic, runtime=ir|precompiled. The C++ shim hands the text here and
+ * reports the error.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -64,10 +65,18 @@ int faasfuse_parse_options(const char *params, struct faasfuse_options *opts,
         memcpy(opts->entry_name, p + 6, len - 6);
     } else if (len >= 5 && strncmp(p, "link=", 5) == 0) {
       rc = add_link(opts, p + 5, len - 5, err, errlen);
+    } else if (len == 10 && strncmp(p, "runtime=ir", 10) == 0) {
+      opts->runtime = FAASFUSE_RUNTIME_IR;
+    } else if (len == 19 && strncmp(p, "runtime=precompiled", 19) == 0) {
+      opts->runtime = FAASFUSE_RUNTIME_PRECOMPILED;
+    } else if (len >= 8 && strncmp(p, "runtime=", 8) == 0) {
+      ff_error(err, errlen, "faasfuse: bad parameter '%.*s' (expected runtime=ir or "
+               "runtime=precompiled)", (int)len, p);
+      rc = -1;
     } else {
       ff_error(err, errlen,
                "faasfuse: unknown parameter '%.*s' (expected entry=NAME, "
-               "link=NAME:PATH or no-dynamic)", (int)len, p);
+               "link=NAME:PATH, no-dynamic or runtime=ir|precompiled)", (int)len, p);
       rc = -1;
     }
     if (rc != 0) {

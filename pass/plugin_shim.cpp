@@ -120,7 +120,7 @@ struct Options {
 struct FaasFusePass : PassInfoMixin<FaasFusePass> {
   enum Mode { Fuse, Callee, Object, Lto, CallGraph } M;
   std::string Name;                // Callee, CallGraph: the function's name
-  std::shared_ptr<Options> Parsed; // Fuse: entry=, link=, no-dynamic
+  std::shared_ptr<Options> Parsed; // Fuse: entry=, link=, no-dynamic, runtime=
   std::string Error;               // a parameter error, reported by run()
 
   explicit FaasFusePass(Mode M) : M(M) {}
