@@ -192,6 +192,15 @@ static int link_precompiled(LLVMModuleRef M, bool required, char *err, size_t er
                *triple ? "is for " : "names no target triple", triple);
     return required ? -1 : 1;
   }
+  /* Options that change the ABI change the layout too (-malign-double,
+   * -mlong-double-128, ...): the precompiled code knows only its own. */
+  if (strcmp(LLVMGetDataLayoutStr(M), ff_rt_data_layout) != 0) {
+    if (required)
+      ff_error(err, errlen, "faasfuse: runtime=precompiled: the module's data layout "
+               "'%s' is not the precompiled runtime's '%s' (runtime=ir serves any "
+               "layout)", LLVMGetDataLayoutStr(M), ff_rt_data_layout);
+    return required ? -1 : 1;
+  }
   LLVMMemoryBufferRef buf = LLVMCreateMemoryBufferWithMemoryRange(
       faasfuse_runtime_inline_bitcode,
       (size_t)(faasfuse_runtime_inline_bitcode_end - faasfuse_runtime_inline_bitcode),

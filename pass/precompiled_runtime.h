@@ -18,6 +18,7 @@ struct ff_rt_piece {
 };
 
 extern const char ff_rt_triple[]; /* the target the pieces are for */
+extern const char ff_rt_data_layout[];
 extern const struct ff_rt_piece ff_rt_pieces[];
 extern const unsigned ff_rt_npieces;
 
