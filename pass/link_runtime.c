@@ -40,6 +40,22 @@ static LLVMModuleRef parse_bitcode(LLVMContextRef C, LLVMMemoryBufferRef buf,
   return mod;
 }
 
+/* One of the runtime's forms embedded in the plugin. */
+static LLVMModuleRef load_embedded(LLVMContextRef C, const char *start, const char *end,
+                                   char *err, size_t errlen) {
+  char *msg = NULL;
+  LLVMMemoryBufferRef buf =
+      LLVMCreateMemoryBufferWithMemoryRange(start, (size_t)(end - start), "faasfuse_rt", 0);
+  LLVMModuleRef rt = parse_bitcode(C, buf, &msg);
+  LLVMDisposeMemoryBuffer(buf);
+  if (rt == NULL) {
+    ff_error(err, errlen, "the embedded runtime does not load: %s (plugin built "
+             "for another LLVM?)", msg ? msg : "unknown error");
+    LLVMDisposeMessage(msg);
+  }
+  return rt;
+}
+
 int ff_link_callees(LLVMModuleRef M, const struct faasfuse_options *opts,
                     char *err, size_t errlen) {
   LLVMContextRef C = LLVMGetModuleContext(M);
@@ -181,7 +197,6 @@ static bool wants_runtime_ir(LLVMModuleRef M) {
 /* 0: linked; 1: not for this module (the IR runtime serves); -1: error. */
 static int link_precompiled(LLVMModuleRef M, bool required, char *err, size_t errlen) {
   LLVMContextRef C = LLVMGetModuleContext(M);
-  char *msg = NULL;
   if (!required && wants_runtime_ir(M))
     return 1;
   const char *triple = LLVMGetTarget(M);
@@ -201,18 +216,10 @@ static int link_precompiled(LLVMModuleRef M, bool required, char *err, size_t er
                "layout)", LLVMGetDataLayoutStr(M), ff_rt_data_layout);
     return required ? -1 : 1;
   }
-  LLVMMemoryBufferRef buf = LLVMCreateMemoryBufferWithMemoryRange(
-      faasfuse_runtime_inline_bitcode,
-      (size_t)(faasfuse_runtime_inline_bitcode_end - faasfuse_runtime_inline_bitcode),
-      "faasfuse_rt_inline.bc", 0);
-  LLVMModuleRef rt = parse_bitcode(C, buf, &msg);
-  LLVMDisposeMemoryBuffer(buf);
-  if (rt == NULL) {
-    ff_error(err, errlen, "the embedded runtime does not load: %s (plugin built "
-             "for another LLVM?)", msg ? msg : "unknown error");
-    LLVMDisposeMessage(msg);
+  LLVMModuleRef rt = load_embedded(C, faasfuse_runtime_inline_bitcode,
+                                   faasfuse_runtime_inline_bitcode_end, err, errlen);
+  if (rt == NULL)
     return -1;
-  }
   /* The pass calls runtime functions the inlinable part does not use, which
    * the linker would leave behind (the ones it uses come with it, with their
    * calling conventions and attributes). */
@@ -317,7 +324,6 @@ void ff_add_precompiled_runtime(LLVMModuleRef M) {
 int ff_link_runtime(LLVMModuleRef M, bool shared, enum faasfuse_runtime how,
                     bool *precompiled, char *err, size_t errlen) {
   LLVMContextRef C = LLVMGetModuleContext(M);
-  char *msg = NULL;
   /* Objects linked for LTO may hold shared copies already, some of them
    * cut down to what those objects used: a whole copy replaces them. */
   if (ff_has_runtime(M) && !shared) {
@@ -330,18 +336,10 @@ int ff_link_runtime(LLVMModuleRef M, bool shared, enum faasfuse_runtime how,
     if (rc <= 0)
       return rc;
   }
-  LLVMMemoryBufferRef buf = LLVMCreateMemoryBufferWithMemoryRange(
-      faasfuse_runtime_bitcode,
-      (size_t)(faasfuse_runtime_bitcode_end - faasfuse_runtime_bitcode),
-      "faasfuse_rt.bc", 0);
-  LLVMModuleRef rt = parse_bitcode(C, buf, &msg);
-  LLVMDisposeMemoryBuffer(buf);
-  if (rt == NULL) {
-    ff_error(err, errlen, "the embedded runtime does not load: %s (plugin built "
-             "for another LLVM?)", msg ? msg : "unknown error");
-    LLVMDisposeMessage(msg);
+  LLVMModuleRef rt = load_embedded(C, faasfuse_runtime_bitcode,
+                                   faasfuse_runtime_bitcode_end, err, errlen);
+  if (rt == NULL)
     return -1;
-  }
   /* The runtime is target-neutral C; take the module's layout and triple so
    * the linker has nothing to warn about. */
   LLVMSetDataLayout(rt, LLVMGetDataLayoutStr(M));
