@@ -295,7 +295,7 @@ static void drop_unused_runtime(LLVMModuleRef M) {
 
 void ff_add_precompiled_runtime(LLVMModuleRef M) {
   bool *need = ff_xcalloc(ff_rt_npieces, sizeof *need);
-  size_t len = 0;
+  bool added = false;
   drop_unused_runtime(M);
   for (unsigned i = 0; i < ff_rt_npieces; i++) {
     LLVMValueRef V = LLVMGetNamedFunction(M, ff_rt_pieces[i].name);
@@ -305,19 +305,13 @@ void ff_add_precompiled_runtime(LLVMModuleRef M) {
       need_piece(need, i);
   }
   for (unsigned i = 0; i < ff_rt_npieces; i++)
-    len += need[i] ? ff_rt_pieces[i].len : 0;
-  char *text = ff_xcalloc(len + 1, 1), *p = text;
-  for (unsigned i = 0; i < ff_rt_npieces; i++)
     if (need[i]) {
-      memcpy(p, ff_rt_pieces[i].text, ff_rt_pieces[i].len);
-      p += ff_rt_pieces[i].len;
+      LLVMAppendModuleInlineAsm(M, ff_rt_pieces[i].text, ff_rt_pieces[i].len);
+      added = true;
     }
   /* Back to .text, where assembly added after this expects to be. */
-  if (len > 0) {
-    LLVMAppendModuleInlineAsm(M, text, len);
+  if (added)
     LLVMAppendModuleInlineAsm(M, "\t.text", 6);
-  }
-  free(text);
   free(need);
 }
 

@@ -2,15 +2,15 @@
  * precompile_runtime: splits the runtime's bitcode into what the pass links
  * when the merged module's target is the one the plugin was built on:
  *
- *   precompile_runtime faasfuse_rt.bc faasfuse_rt_inline.bc faasfuse_rt_chunks.c
+ *   precompile_runtime faasfuse_rt.bc faasfuse_rt_inline.bc faasfuse_rt_pieces.c
  *
- *   faasfuse_rt_chunks.c   the whole runtime compiled for this host, one piece
+ *   faasfuse_rt_pieces.c   the whole runtime compiled for this host, one piece
  *                          of assembly per function and variable, each with
  *                          the pieces it refers to: the pass adds, as
  *                          module-level assembly, what the fused module uses,
  *                          every symbol local to the object that carries it;
- *   faasfuse_rt_inline.bc  the fast paths merged code inlines (calls, appends,
- *                          lookups), available_externally, and declarations
+ *   faasfuse_rt_inline.bc  the fast paths merged code inlines (a fused call,
+ *                          the appends), available_externally, and declarations
  *                          of everything else under the names the assembly
  *                          gives it.
  *
@@ -144,19 +144,19 @@ static void deps_of_value(struct piece *p, LLVMValueRef V, int depth) {
       deps_of_value(p, LLVMGetOperand(V, (unsigned)k), depth + 1);
 }
 
+static void add_piece(LLVMValueRef V) {
+  pieces = xrealloc(pieces, (npieces + 1) * sizeof *pieces);
+  memset(&pieces[npieces], 0, sizeof *pieces);
+  snprintf(pieces[npieces++].name, sizeof pieces->name, "%s", name_of(V));
+}
+
 static void find_pieces(LLVMModuleRef M) {
   for (LLVMValueRef F = LLVMGetFirstFunction(M); F; F = LLVMGetNextFunction(F))
-    if (!LLVMIsDeclaration(F)) {
-      pieces = xrealloc(pieces, (npieces + 1) * sizeof *pieces);
-      memset(&pieces[npieces], 0, sizeof *pieces);
-      snprintf(pieces[npieces++].name, sizeof pieces->name, "%s", name_of(F));
-    }
+    if (!LLVMIsDeclaration(F))
+      add_piece(F);
   for (LLVMValueRef G = LLVMGetFirstGlobal(M); G; G = LLVMGetNextGlobal(G))
-    if (!LLVMIsDeclaration(G) && !is_intrinsic_or_meta(name_of(G))) {
-      pieces = xrealloc(pieces, (npieces + 1) * sizeof *pieces);
-      memset(&pieces[npieces], 0, sizeof *pieces);
-      snprintf(pieces[npieces++].name, sizeof pieces->name, "%s", name_of(G));
-    }
+    if (!LLVMIsDeclaration(G) && !is_intrinsic_or_meta(name_of(G)))
+      add_piece(G);
   for (LLVMValueRef F = LLVMGetFirstFunction(M); F; F = LLVMGetNextFunction(F)) {
     long i = piece_of(F);
     if (i < 0)
@@ -237,7 +237,8 @@ static LLVMValueRef to_declaration(LLVMModuleRef M, LLVMValueRef F) {
 }
 
 /* Definitions other than `keep` become declarations (hidden: the symbols
- * they name are the object's own); declarations nothing uses go. */
+ * they name are the object's own); `keep` becomes local to the object. The
+ * constructor and destructor lists stay only with `keep_lists`. */
 static void keep_only(LLVMModuleRef M, const char *keep, int keep_lists) {
   LLVMValueRef next;
   for (LLVMValueRef F = LLVMGetFirstFunction(M); F; F = next) {
