@@ -49,6 +49,19 @@
  * a slow path too. */
 #define RT_INLINE inline __attribute__((always_inline))
 
+/* Every copy into a byte buffer the runtime owns (an output being built, a
+ * callee's copy of its input) goes through rt_copy_out. In the bitcode the
+ * pass links it is a call of FAASFUSE_RT_COPY_OUT (runtime.h), which the build
+ * (annotate_runtime.c) makes a memcpy known to write no runtime state: once
+ * inlined, appends then keep a worker's length and capacity in registers
+ * from one to the next instead of reloading them after every copy. */
+#ifdef FAASFUSE_RT_MARK_COPIES
+void __faasfuse_rt_copy_out(void *restrict dst, const void *restrict src, size_t n);
+#define rt_copy_out __faasfuse_rt_copy_out
+#else
+#define rt_copy_out memcpy
+#endif
+
 enum {
   RT_MAGIC_ROOT = 0x746f6f72,   /* "root" */
   RT_MAGIC_WORKER = 0x6b726f77, /* "work" */
@@ -493,7 +506,7 @@ static __attribute__((noinline)) void rt_append_grow(struct rt_worker *w,
     w->cap = cap;
     rt_lend_policy(w);
   }
-  memcpy(w->buf + w->len, data, length);
+  rt_copy_out(w->buf + w->len, data, length);
   w->len = need;
 }
 
@@ -503,7 +516,7 @@ static __attribute__((noinline)) void rt_append_grow(struct rt_worker *w,
 static RT_INLINE void rt_worker_append(struct rt_worker *w, const char *data,
                                       size_t length) {
   if (RT_LIKELY(length <= w->cap - w->len)) {
-    memcpy(w->buf + w->len, data, length);
+    rt_copy_out(w->buf + w->len, data, length);
     w->len += length;
   } else {
     rt_append_grow(w, data, length);
@@ -581,7 +594,7 @@ static char *rt_copy_small(const char *out, size_t len, size_t *cap) {
     c *= 2;
   char *p = malloc(c);
   if (p != NULL) {
-    memcpy(p, out, len);
+    rt_copy_out(p, out, len);
     *cap = c;
   }
   return p;
@@ -608,8 +621,8 @@ static RT_INLINE int rt_run(struct faasfuse_callee *callee, struct rt_worker *w,
   if ((callee->flags & FAASFUSE_CALLEE_COPY_INPUT) && input_length > 0) {
     if (RT_UNLIKELY(input_length >= w->incap) && rt_grow_input(w, input_length + 1) != 0)
       return -1;
-    memcpy(w->in, input, input_length);
-    w->in[input_length] = '\0'; /* callees that strtol a text input read one past it */
+    rt_copy_out(w->in, input, input_length);
+    rt_copy_out(w->in + input_length, "", 1); /* callees that strtol a text input read one past it */
     input = w->in;
   }
   return rt_ctx_call(&w->ctx, callee->call, handle, input, input_length);

@@ -61,6 +61,10 @@ struct faasfuse_callee {
 #define FAASFUSE_RT_ENTRY_DESTROY "__faasfuse_entry_destroy"
 #define FAASFUSE_RT_ENTRY_CALL "__faasfuse_entry_call"
 
+/* Not linked: what the runtime's source calls for a copy into a buffer it
+ * owns, made a tagged memcpy when the runtime is built (annotate_runtime.c). */
+#define FAASFUSE_RT_COPY_OUT "__faasfuse_rt_copy_out"
+
 /*
  * The invoke_func_fn / append_output_fn that every worker in a merged
  * library receives. __faasfuse_invoke forwards, unchanged, to the host's
