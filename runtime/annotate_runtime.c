@@ -96,11 +96,9 @@ static unsigned mark_copies(LLVMModuleRef M, LLVMValueRef scope) {
  * accesses a field of, or NULL. */
 static const char *tbaa_base_name(LLVMValueRef tag) {
   unsigned n = tag ? LLVMGetMDNodeNumOperands(tag) : 0;
-  if (n < 3)
+  if (n < 3 || n > 4) /* 4: with the constant flag */
     return NULL;
   LLVMValueRef ops[4];
-  if (n > 4)
-    return NULL;
   LLVMGetMDNodeOperands(tag, ops);
   LLVMValueRef base = ops[0];
   unsigned nbase = base && base != ops[1] ? LLVMGetMDNodeNumOperands(base) : 0;
