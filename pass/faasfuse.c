@@ -195,3 +195,7 @@ int faasfuse_fuse_lto(LLVMModuleRef M, const struct faasfuse_host *host,
     return 0;
   return fuse_module(M, &opts, host, true, err, errlen);
 }
+
+int faasfuse_trim_runtime(LLVMModuleRef M) {
+  return ff_trim_precompiled_runtime(M) ? 1 : 0;
+}

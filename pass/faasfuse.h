@@ -109,6 +109,11 @@ int faasfuse_fuse_object(LLVMModuleRef M, const char *callee_name,
                          size_t errlen);
 int faasfuse_fuse_lto(LLVMModuleRef M, const struct faasfuse_host *host,
                       char *err, size_t errlen);
+/* Last in the optimizer's pipeline (any pipeline the plugin is loaded
+ * into): a fused module's precompiled runtime cut down to what the
+ * optimized code still calls. Returns 1 if the module changed, else 0
+ * (any module the pass did not fuse with the precompiled runtime). */
+int faasfuse_trim_runtime(LLVMModuleRef M);
 
 #ifdef __cplusplus
 }

@@ -270,8 +270,11 @@ int ff_link_callees(LLVMModuleRef M, const struct faasfuse_options *opts,
  * *precompiled tells which it was (only written without `shared`). */
 int ff_link_runtime(LLVMModuleRef M, bool shared, enum faasfuse_runtime how,
                     bool *precompiled, char *err, size_t errlen);
-/* The precompiled runtime's assembly that the fused module uses. */
+/* The precompiled runtime's assembly that the fused module uses; chosen
+ * again, once the optimizer has run, by ff_trim_precompiled_runtime (true
+ * if the module had any). */
 void ff_add_precompiled_runtime(LLVMModuleRef M);
+bool ff_trim_precompiled_runtime(LLVMModuleRef M);
 bool ff_has_runtime(LLVMModuleRef M);
 void ff_share_runtime_entry_points(LLVMModuleRef M);
 /* Keeps every symbol faasfuse added out of the library's exports, so that

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <bsd/string.h>
 #include <llvm-c/BitReader.h>
 #include <llvm-c/IRReader.h>
 #include <llvm-c/Linker.h>
@@ -293,9 +294,18 @@ static void drop_unused_runtime(LLVMModuleRef M) {
   }
 }
 
-void ff_add_precompiled_runtime(LLVMModuleRef M) {
+/* Module-level assembly between these two lines is the precompiled runtime
+ * the pass added (comments of the x86 assembler, the only target it is
+ * precompiled for): ff_trim_precompiled_runtime replaces it. */
+static const char pieces_begin[] = "# faasfuse: precompiled runtime begin";
+static const char pieces_end[] = "# faasfuse: precompiled runtime end";
+
+/* The module-level assembly of the pieces the module uses, between the
+ * marker lines, or NULL if it uses none. */
+static char *pieces_for(LLVMModuleRef M, size_t *len) {
   bool *need = ff_xcalloc(ff_rt_npieces, sizeof *need);
-  bool added = false;
+  static const char text_again[] = "\t.text\n"; /* where assembly after it expects to be */
+  size_t n = 0;
   drop_unused_runtime(M);
   for (unsigned i = 0; i < ff_rt_npieces; i++) {
     LLVMValueRef V = LLVMGetNamedFunction(M, ff_rt_pieces[i].name);
@@ -305,14 +315,75 @@ void ff_add_precompiled_runtime(LLVMModuleRef M) {
       need_piece(need, i);
   }
   for (unsigned i = 0; i < ff_rt_npieces; i++)
-    if (need[i]) {
-      LLVMAppendModuleInlineAsm(M, ff_rt_pieces[i].text, ff_rt_pieces[i].len);
-      added = true;
-    }
-  /* Back to .text, where assembly added after this expects to be. */
-  if (added)
-    LLVMAppendModuleInlineAsm(M, "\t.text", 6);
+    if (need[i])
+      n += ff_rt_pieces[i].len + 1;
+  char *text = NULL;
+  if (n > 0) {
+    size_t cap = n + sizeof pieces_begin + sizeof text_again + sizeof pieces_end + 1;
+    text = ff_xmalloc(cap);
+    n = 0;
+    memcpy(text + n, pieces_begin, sizeof pieces_begin - 1);
+    n += sizeof pieces_begin - 1;
+    text[n++] = '\n';
+    for (unsigned i = 0; i < ff_rt_npieces; i++)
+      if (need[i]) {
+        memcpy(text + n, ff_rt_pieces[i].text, ff_rt_pieces[i].len);
+        n += ff_rt_pieces[i].len;
+        if (ff_rt_pieces[i].len > 0 && text[n - 1] != '\n')
+          text[n++] = '\n';
+      }
+    memcpy(text + n, text_again, sizeof text_again - 1);
+    n += sizeof text_again - 1;
+    memcpy(text + n, pieces_end, sizeof pieces_end - 1);
+    n += sizeof pieces_end - 1;
+    text[n++] = '\n';
+  }
   free(need);
+  *len = n;
+  return text;
+}
+
+void ff_add_precompiled_runtime(LLVMModuleRef M) {
+  size_t len;
+  char *text = pieces_for(M, &len);
+  if (text != NULL)
+    LLVMAppendModuleInlineAsm(M, text, len);
+  free(text);
+}
+
+/* The pieces were chosen before the optimizer ran, by what the module's
+ * code called then; once it has run, much of that is inlined or gone (a
+ * callee's wrapper nothing calls, the fused call's out-of-line copy). Run
+ * last in the optimizer's pipeline, this chooses them again by what is
+ * left, in the same place among the module's own assembly, and is a no-op
+ * on a module without them. */
+bool ff_trim_precompiled_runtime(LLVMModuleRef M) {
+  size_t len;
+  const char *asm_text = LLVMGetModuleInlineAsm(M, &len);
+  const char *begin = asm_text ? strnstr(asm_text, pieces_begin, len) : NULL;
+  if (begin == NULL)
+    return false;
+  const char *end = strnstr(begin, pieces_end, len - (size_t)(begin - asm_text));
+  if (end == NULL)
+    return false; /* not ours to cut */
+  end += sizeof pieces_end - 1;
+  if (end < asm_text + len && *end == '\n')
+    end++;
+  size_t head = (size_t)(begin - asm_text), tail = len - (size_t)(end - asm_text);
+  char *old = ff_xmalloc(len + 1); /* setting the assembly frees asm_text */
+  memcpy(old, asm_text, len);
+  size_t plen;
+  char *pieces = pieces_for(M, &plen);
+  char *merged = ff_xmalloc(head + plen + tail + 1);
+  memcpy(merged, old, head);
+  if (pieces != NULL)
+    memcpy(merged + head, pieces, plen);
+  memcpy(merged + head + plen, old + head + (size_t)(end - begin), tail);
+  LLVMSetModuleInlineAsm2(M, merged, head + plen + tail);
+  free(merged);
+  free(pieces);
+  free(old);
+  return true;
 }
 
 int ff_link_runtime(LLVMModuleRef M, bool shared, enum faasfuse_runtime how,

@@ -66,6 +66,9 @@ static inline int ff_is_musttail(LLVMValueRef Call) {
 #define FF_PASS_PLUGIN_IN_PLUGINS_DIR (LLVM_VERSION_MAJOR >= 22)
 /* An extension point at the start of the full-LTO pipeline: LLVM 15 on. */
 #define FF_HAVE_FULL_LTO_EP (LLVM_VERSION_MAJOR >= 15)
+/* The optimizer-last extension point's callback also takes the LTO phase:
+ * LLVM 20 on. */
+#define FF_OPTIMIZER_LAST_EP_HAS_PHASE (LLVM_VERSION_MAJOR >= 20)
 /* captures(none) in place of nocapture: LLVM 21 on. */
 #define FF_HAVE_CAPTURES_ATTR (LLVM_VERSION_MAJOR >= 21)
 

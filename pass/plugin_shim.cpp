@@ -118,7 +118,7 @@ struct Options {
 // files registered for removal are removed. Only out of memory exits from
 // inside the host (fatal(), below).
 struct FaasFusePass : PassInfoMixin<FaasFusePass> {
-  enum Mode { Fuse, Callee, Object, Lto, CallGraph } M;
+  enum Mode { Fuse, Callee, Object, Lto, CallGraph, TrimRuntime } M;
   std::string Name;                // Callee, CallGraph: the function's name
   std::shared_ptr<Options> Parsed; // Fuse: entry=, link=, no-dynamic, runtime=
   std::string Error;               // a parameter error, reported by run()
@@ -150,6 +150,9 @@ struct FaasFusePass : PassInfoMixin<FaasFusePass> {
     case Lto:
       rc = faasfuse_fuse_lto(Ref, &host, err, sizeof err);
       break;
+    case TrimRuntime:
+      return faasfuse_trim_runtime(Ref) ? PreservedAnalyses::none()
+                                        : PreservedAnalyses::all();
     case CallGraph: {
       char *Json = faasfuse_print_call_graph(Ref, Name.empty() ? nullptr : Name.c_str());
       outs() << Json;
@@ -241,6 +244,15 @@ void registerCallbacks(PassBuilder &PB) {
   PB.registerPipelineStartEPCallback([](ModulePassManager &MPM, OptimizationLevel) {
     MPM.addPass(FaasFusePass(FaasFusePass::Object));
   });
+  // Last, once the optimizer has inlined what it would of the runtime.
+#if FF_OPTIMIZER_LAST_EP_HAS_PHASE
+  PB.registerOptimizerLastEPCallback(
+      [](ModulePassManager &MPM, OptimizationLevel, ThinOrFullLTOPhase) {
+#else
+  PB.registerOptimizerLastEPCallback([](ModulePassManager &MPM, OptimizationLevel) {
+#endif
+        MPM.addPass(FaasFusePass(FaasFusePass::TrimRuntime));
+      });
 #if FF_HAVE_FULL_LTO_EP
   PB.registerFullLinkTimeOptimizationEarlyEPCallback(
       [](ModulePassManager &MPM, OptimizationLevel) {
