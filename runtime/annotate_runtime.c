@@ -27,13 +27,13 @@
 #include <string.h>
 
 #include <llvm-c/Analysis.h>
-#include <llvm-c/BitReader.h>
 #include <llvm-c/BitWriter.h>
 #include <llvm-c/Core.h>
 #include <llvm-c/Target.h>
 #include <llvm-c/TargetMachine.h>
 #include <llvm-c/Transforms/PassBuilder.h>
 
+#include "build_tool.h"
 #include "faasfuse/runtime.h"
 
 /* Names of the scope and of its domain: reserved, like every name the
@@ -41,11 +41,7 @@
 #define SCOPE_DOMAIN "faasfuse.runtime"
 #define SCOPE_BUFFERS "faasfuse.runtime.buffers"
 
-static void die(const char *what, const char *detail) {
-  fprintf(stderr, "annotate_runtime: %s%s%s\n", what, detail ? ": " : "",
-          detail ? detail : "");
-  exit(1);
-}
+const char *const tool_name = "annotate_runtime";
 
 /* !{!{!"faasfuse.runtime.buffers", !{!"faasfuse.runtime"}}}: a list of the
  * one scope, as !alias.scope and !noalias take it. */
@@ -171,13 +167,7 @@ static unsigned count_scoped(LLVMModuleRef M, LLVMValueRef scope) {
 
 /* clang -O2's pipeline, on the host it builds for. */
 static void optimize(LLVMModuleRef M) {
-  const char *triple = LLVMGetTarget(M);
-  LLVMTargetRef T;
-  char *err = NULL;
-  if (LLVMGetTargetFromTriple(triple, &T, &err))
-    die("no target for the runtime's triple", err);
-  LLVMTargetMachineRef TM = LLVMCreateTargetMachine(
-      T, triple, "", "", LLVMCodeGenLevelDefault, LLVMRelocPIC, LLVMCodeModelDefault);
+  LLVMTargetMachineRef TM = machine_for(M);
   LLVMPassBuilderOptionsRef opts = LLVMCreatePassBuilderOptions();
   LLVMPassBuilderOptionsSetLoopVectorization(opts, 1);
   LLVMPassBuilderOptionsSetSLPVectorization(opts, 1);
@@ -194,15 +184,9 @@ int main(int argc, char **argv) {
     return 2;
   }
   LLVMInitializeNativeTarget();
-  LLVMMemoryBufferRef buf;
+  LLVMModuleRef M = read_runtime(argv[1]);
+  LLVMContextRef C = LLVMGetModuleContext(M);
   char *err = NULL;
-  if (LLVMCreateMemoryBufferWithContentsOfFile(argv[1], &buf, &err))
-    die("cannot read the runtime", err);
-  LLVMContextRef C = LLVMContextCreate();
-  LLVMModuleRef M;
-  if (LLVMParseBitcodeInContext2(C, buf, &M))
-    die("the runtime is not bitcode of this LLVM", argv[1]);
-  LLVMDisposeMemoryBuffer(buf);
 
   LLVMMetadataRef scope_list = buffers_scope(C);
   LLVMValueRef scope_value = LLVMMetadataAsValue(C, scope_list);

@@ -24,12 +24,12 @@
 #include <string.h>
 
 #include <llvm-c/Analysis.h>
-#include <llvm-c/BitReader.h>
 #include <llvm-c/BitWriter.h>
 #include <llvm-c/Core.h>
 #include <llvm-c/Target.h>
 #include <llvm-c/TargetMachine.h>
 
+#include "build_tool.h"
 #include "faasfuse/runtime.h"
 
 /* The runtime's functions that merged code calls on every request: their
@@ -45,11 +45,7 @@ static const char *const inlinable[] = {
  * name of the module that carries it. */
 #define LOCAL_PREFIX "__faasfuse_rt."
 
-static void die(const char *what, const char *detail) {
-  fprintf(stderr, "precompile_runtime: %s%s%s\n", what, detail ? ": " : "",
-          detail ? detail : "");
-  exit(1);
-}
+const char *const tool_name = "precompile_runtime";
 
 static const char *name_of(LLVMValueRef V) {
   size_t len;
@@ -471,28 +467,17 @@ int main(int argc, char **argv) {
   }
   LLVMInitializeNativeTarget();
   LLVMInitializeNativeAsmPrinter();
-  LLVMMemoryBufferRef buf;
+  LLVMModuleRef M = read_runtime(argv[1]);
+  LLVMContextRef C = LLVMGetModuleContext(M);
   char *err = NULL;
-  if (LLVMCreateMemoryBufferWithContentsOfFile(argv[1], &buf, &err))
-    die("cannot read the runtime", err);
-  LLVMContextRef C = LLVMContextCreate();
-  LLVMModuleRef M;
-  if (LLVMParseBitcodeInContext2(C, buf, &M))
-    die("the runtime is not bitcode of this LLVM", argv[1]);
-  LLVMDisposeMemoryBuffer(buf);
 
   name_definitions(M);
   find_pieces(M);
-  const char *triple = LLVMGetTarget(M);
-  LLVMTargetRef T;
-  if (LLVMGetTargetFromTriple(triple, &T, &err))
-    die("no target for the runtime's triple", err);
-  LLVMTargetMachineRef TM = LLVMCreateTargetMachine(
-      T, triple, "", "", LLVMCodeGenLevelDefault, LLVMRelocPIC, LLVMCodeModelDefault);
+  LLVMTargetMachineRef TM = machine_for(M);
   for (unsigned i = 0; i < npieces; i++)
     compile_piece(M, TM, i);
   LLVMDisposeTargetMachine(TM);
-  write_pieces(argv[3], triple, LLVMGetDataLayoutStr(M));
+  write_pieces(argv[3], LLVMGetTarget(M), LLVMGetDataLayoutStr(M));
 
   make_inlinable_part(M);
   if (LLVMVerifyModule(M, LLVMReturnStatusAction, &err))
