@@ -423,7 +423,8 @@ static void write_pieces(const char *path, const char *triple, const char *layou
 /* What only code generation reads (the bodies are never compiled: the
  * assembly is), and type-based alias information, which buys merged code
  * nothing measurable here (the fields the fast paths touch are told apart
- * by their offsets from one pointer): each pass that links this part
+ * by their offsets from one pointer, and the copies from the fields by
+ * annotate_runtime's scopes, which stay): each pass that links this part
  * reads it, and reading it is most of what the pass costs a small module. */
 static void trim_for_reading(LLVMModuleRef M) {
   unsigned tbaa = LLVMGetMDKindIDInContext(LLVMGetModuleContext(M), "tbaa", 4);
