@@ -300,6 +300,12 @@ static void drop_unused_runtime(LLVMModuleRef M) {
 static const char pieces_begin[] = "# faasfuse: precompiled runtime begin";
 static const char pieces_end[] = "# faasfuse: precompiled runtime end";
 
+/* len bytes of s at text + *n, *n moved past them. */
+static void put(char *text, size_t *n, const char *s, size_t len) {
+  memcpy(text + *n, s, len);
+  *n += len;
+}
+
 /* The module-level assembly of the pieces the module uses, between the
  * marker lines, or NULL if it uses none. */
 static char *pieces_for(LLVMModuleRef M, size_t *len) {
@@ -319,24 +325,19 @@ static char *pieces_for(LLVMModuleRef M, size_t *len) {
       n += ff_rt_pieces[i].len + 1;
   char *text = NULL;
   if (n > 0) {
-    size_t cap = n + sizeof pieces_begin + sizeof text_again + sizeof pieces_end + 1;
-    text = ff_xmalloc(cap);
+    text = ff_xmalloc(n + sizeof pieces_begin + sizeof text_again + sizeof pieces_end);
     n = 0;
-    memcpy(text + n, pieces_begin, sizeof pieces_begin - 1);
-    n += sizeof pieces_begin - 1;
-    text[n++] = '\n';
+    put(text, &n, pieces_begin, sizeof pieces_begin - 1);
+    put(text, &n, "\n", 1);
     for (unsigned i = 0; i < ff_rt_npieces; i++)
       if (need[i]) {
-        memcpy(text + n, ff_rt_pieces[i].text, ff_rt_pieces[i].len);
-        n += ff_rt_pieces[i].len;
+        put(text, &n, ff_rt_pieces[i].text, ff_rt_pieces[i].len);
         if (ff_rt_pieces[i].len > 0 && text[n - 1] != '\n')
-          text[n++] = '\n';
+          put(text, &n, "\n", 1);
       }
-    memcpy(text + n, text_again, sizeof text_again - 1);
-    n += sizeof text_again - 1;
-    memcpy(text + n, pieces_end, sizeof pieces_end - 1);
-    n += sizeof pieces_end - 1;
-    text[n++] = '\n';
+    put(text, &n, text_again, sizeof text_again - 1);
+    put(text, &n, pieces_end, sizeof pieces_end - 1);
+    put(text, &n, "\n", 1);
   }
   free(need);
   *len = n;
@@ -370,19 +371,17 @@ bool ff_trim_precompiled_runtime(LLVMModuleRef M) {
   if (end < asm_text + len && *end == '\n')
     end++;
   size_t head = (size_t)(begin - asm_text), tail = len - (size_t)(end - asm_text);
-  char *old = ff_xmalloc(len + 1); /* setting the assembly frees asm_text */
-  memcpy(old, asm_text, len);
   size_t plen;
-  char *pieces = pieces_for(M, &plen);
-  char *merged = ff_xmalloc(head + plen + tail + 1);
-  memcpy(merged, old, head);
+  char *pieces = pieces_for(M, &plen); /* changes functions, not asm_text */
+  char *text = ff_xmalloc(head + plen + tail + 1);
+  size_t n = 0;
+  put(text, &n, asm_text, head);
   if (pieces != NULL)
-    memcpy(merged + head, pieces, plen);
-  memcpy(merged + head + plen, old + head + (size_t)(end - begin), tail);
-  LLVMSetModuleInlineAsm2(M, merged, head + plen + tail);
-  free(merged);
+    put(text, &n, pieces, plen);
+  put(text, &n, end, tail);
+  LLVMSetModuleInlineAsm2(M, text, n);
+  free(text);
   free(pieces);
-  free(old);
   return true;
 }
 

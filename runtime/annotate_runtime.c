@@ -100,9 +100,7 @@ static const char *tbaa_base_name(LLVMValueRef tag) {
   unsigned nbase = base && base != ops[1] ? LLVMGetMDNodeNumOperands(base) : 0;
   if (nbase == 0)
     return NULL;
-  LLVMValueRef *base_ops = malloc(nbase * sizeof *base_ops);
-  if (base_ops == NULL)
-    die("out of memory", NULL);
+  LLVMValueRef *base_ops = xrealloc(NULL, nbase * sizeof *base_ops);
   LLVMGetMDNodeOperands(base, base_ops);
   unsigned len;
   const char *name = base_ops[0] ? LLVMGetMDString(base_ops[0], &len) : NULL;
@@ -123,10 +121,8 @@ static void add_noalias(LLVMContextRef C, LLVMValueRef I, unsigned noalias,
   LLVMValueRef scope;
   LLVMGetMDNodeOperands(scope_list_value, &scope);
   unsigned n = old ? LLVMGetMDNodeNumOperands(old) : 0;
-  LLVMValueRef *ops = malloc((n + 1) * sizeof *ops);
-  LLVMMetadataRef *mds = malloc((n + 1) * sizeof *mds);
-  if (ops == NULL || mds == NULL)
-    die("out of memory", NULL);
+  LLVMValueRef *ops = xrealloc(NULL, (n + 1) * sizeof *ops);
+  LLVMMetadataRef *mds = xrealloc(NULL, (n + 1) * sizeof *mds);
   if (old)
     LLVMGetMDNodeOperands(old, ops);
   ops[n] = scope;

@@ -12,6 +12,13 @@ _Noreturn void die(const char *what, const char *detail) {
   exit(1);
 }
 
+void *xrealloc(void *p, size_t n) {
+  p = realloc(p, n);
+  if (p == NULL)
+    die("out of memory", NULL);
+  return p;
+}
+
 LLVMModuleRef read_runtime(const char *path) {
   LLVMMemoryBufferRef buf;
   char *err = NULL;

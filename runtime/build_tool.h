@@ -15,6 +15,9 @@ extern const char *const tool_name;
 /* "TOOL: what: detail" on stderr, exit 1. detail may be NULL. */
 _Noreturn void die(const char *what, const char *detail);
 
+/* realloc, or die: out of memory. */
+void *xrealloc(void *p, size_t n);
+
 /* The bitcode at path, in a new context; dies if it is not readable as
  * this LLVM's bitcode. */
 LLVMModuleRef read_runtime(const char *path);

@@ -101,13 +101,6 @@ struct piece {
 static struct piece *pieces;
 static unsigned npieces;
 
-static void *xrealloc(void *p, size_t n) {
-  p = realloc(p, n);
-  if (p == NULL)
-    die("out of memory", NULL);
-  return p;
-}
-
 static long piece_of(LLVMValueRef V) {
   if (V == NULL || !(LLVMIsAFunction(V) || LLVMIsAGlobalVariable(V)) || LLVMIsDeclaration(V))
     return -1;
