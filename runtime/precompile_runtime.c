@@ -414,7 +414,8 @@ static void write_pieces(const char *path, const char *triple, const char *layou
 /* --- the inlinable part ---------------------------------------------------- */
 
 /* What only code generation reads (the bodies are never compiled: the
- * assembly is), and type-based alias information, which buys merged code
+ * assembly is), the names of values (which only a reader of the IR sees),
+ * and type-based alias information, which buys merged code
  * nothing measurable here (the fields the fast paths touch are told apart
  * by their offsets from one pointer, and the copies from the fields by
  * annotate_runtime's scopes, which stay): each pass that links this part
@@ -435,9 +436,15 @@ static void trim_for_reading(LLVMModuleRef M) {
         }
       free(attrs);
     }
-    for (LLVMBasicBlockRef B = LLVMGetFirstBasicBlock(F); B; B = LLVMGetNextBasicBlock(B))
-      for (LLVMValueRef I = LLVMGetFirstInstruction(B); I; I = LLVMGetNextInstruction(I))
+    for (unsigned i = 0; i < LLVMCountParams(F); i++)
+      LLVMSetValueName2(LLVMGetParam(F, i), "", 0);
+    for (LLVMBasicBlockRef B = LLVMGetFirstBasicBlock(F); B; B = LLVMGetNextBasicBlock(B)) {
+      LLVMSetValueName2(LLVMBasicBlockAsValue(B), "", 0);
+      for (LLVMValueRef I = LLVMGetFirstInstruction(B); I; I = LLVMGetNextInstruction(I)) {
         LLVMSetMetadata(I, tbaa, NULL);
+        LLVMSetValueName2(I, "", 0);
+      }
+    }
   }
 }
 
