@@ -195,6 +195,112 @@ static bool wants_runtime_ir(LLVMModuleRef M) {
   return false;
 }
 
+/* The inlinable part is parsed into the module's own context, so its types,
+ * attributes and metadata are the module's already: its bodies can move
+ * into the module as they are, and only the globals they refer to need
+ * mapping. The linker does the same with far more work (a walk of every
+ * type the whole module uses before it links anything), which was a fifth
+ * of the pass at 100 call sites. It serves instead whenever the module has
+ * a runtime symbol of another type or kind, or defines one. */
+static bool adoptable(LLVMModuleRef M, LLVMModuleRef rt) {
+  if (LLVMGetFirstGlobal(rt) != NULL || LLVMGetFirstGlobalAlias(rt) != NULL)
+    return false;
+  for (LLVMValueRef F = LLVMGetFirstFunction(rt); F; F = LLVMGetNextFunction(F)) {
+    size_t len;
+    const char *name = LLVMGetValueName2(F, &len);
+    LLVMValueRef mine = LLVMGetNamedFunction(M, name);
+    if (mine != NULL && (!LLVMIsDeclaration(mine) ||
+                         LLVMGlobalGetValueType(mine) != LLVMGlobalGetValueType(F)))
+      return false;
+    if (mine == NULL && (LLVMGetNamedGlobal(M, name) != NULL ||
+                         LLVMGetNamedGlobalAlias(M, name, len) != NULL ||
+                         LLVMGetNamedGlobalIFunc(M, name, len) != NULL))
+      return false;
+  }
+  return true;
+}
+
+static void copy_attributes(LLVMValueRef to, LLVMValueRef from) {
+  unsigned n = LLVMCountParams(from);
+  for (long i = -1; i <= (long)n; i++) {
+    LLVMAttributeIndex at = i < 0 ? LLVMAttributeFunctionIndex : (LLVMAttributeIndex)i;
+    unsigned count = LLVMGetAttributeCountAtIndex(from, at);
+    if (count == 0)
+      continue;
+    LLVMAttributeRef *attrs = ff_xcalloc(count, sizeof *attrs);
+    LLVMGetAttributesAtIndex(from, at, attrs);
+    for (unsigned k = 0; k < count; k++)
+      LLVMAddAttributeAtIndex(to, at, attrs[k]);
+    free(attrs);
+  }
+}
+
+/* `from`'s blocks, arguments and properties handed to `to` (a fresh or
+ * bare declaration of the same type). */
+static void move_body(LLVMValueRef to, LLVMValueRef from) {
+  LLVMContextRef C = LLVMGetTypeContext(LLVMTypeOf(to));
+  /* After, not before: moving before a block keeps the moved block's parent
+   * (LLVM 17 on), while moving after one makes it that block's function's. */
+  LLVMBasicBlockRef start = LLVMAppendBasicBlockInContext(C, to, ""), last = start;
+  LLVMBasicBlockRef next;
+  for (LLVMBasicBlockRef B = LLVMGetFirstBasicBlock(from); B; B = next) {
+    next = LLVMGetNextBasicBlock(B);
+    LLVMMoveBasicBlockAfter(B, last);
+    last = B;
+  }
+  LLVMDeleteBasicBlock(start);
+  for (unsigned i = 0, n = LLVMCountParams(from); i < n; i++) {
+    size_t len;
+    const char *name = LLVMGetValueName2(LLVMGetParam(from, i), &len);
+    LLVMReplaceAllUsesWith(LLVMGetParam(from, i), LLVMGetParam(to, i));
+    LLVMSetValueName2(LLVMGetParam(to, i), name, len);
+  }
+  size_t nmd;
+  LLVMValueMetadataEntry *md = LLVMGlobalCopyAllMetadata(from, &nmd);
+  for (size_t k = 0; k < nmd; k++)
+    LLVMGlobalSetMetadata(to, LLVMValueMetadataEntriesGetKind(md, (unsigned)k),
+                          LLVMValueMetadataEntriesGetMetadata(md, (unsigned)k));
+  LLVMDisposeValueMetadataEntries(md);
+  LLVMSetAlignment(to, LLVMGetAlignment(from));
+  const char *section = LLVMGetSection(from);
+  if (section != NULL && *section)
+    LLVMSetSection(to, section);
+}
+
+/* Moves the inlinable part's functions into M and disposes of it; false,
+ * with nothing moved, where the linker must do it. */
+static bool adopt_runtime(LLVMModuleRef M, LLVMModuleRef rt) {
+  if (!adoptable(M, rt))
+    return false;
+  LLVMValueRef next;
+  for (LLVMValueRef F = LLVMGetFirstFunction(rt); F; F = next) {
+    next = LLVMGetNextFunction(F);
+    size_t len;
+    const char *name = LLVMGetValueName2(F, &len);
+    LLVMValueRef mine = LLVMGetNamedFunction(M, name);
+    bool fresh = (mine == NULL);
+    if (fresh)
+      mine = LLVMAddFunction(M, name, LLVMGlobalGetValueType(F));
+    if (fresh || !LLVMIsDeclaration(F)) {
+      LLVMSetFunctionCallConv(mine, LLVMGetFunctionCallConv(F));
+      copy_attributes(mine, F);
+      LLVMSetLinkage(mine, LLVMGetLinkage(F));
+      LLVMSetVisibility(mine, LLVMGetVisibility(F));
+      /* As the linker does: the least of the two (the pass's own
+       * declarations have none, and appends' addresses are compared). */
+      LLVMUnnamedAddr ua = LLVMGetUnnamedAddress(F);
+      if (!fresh && LLVMGetUnnamedAddress(mine) < ua)
+        ua = LLVMGetUnnamedAddress(mine);
+      LLVMSetUnnamedAddress(mine, ua);
+    }
+    if (!LLVMIsDeclaration(F))
+      move_body(mine, F);
+    LLVMReplaceAllUsesWith(F, mine);
+  }
+  LLVMDisposeModule(rt);
+  return true;
+}
+
 /* 0: linked; 1: not for this module (the IR runtime serves); -1: error. */
 static int link_precompiled(LLVMModuleRef M, bool required, char *err, size_t errlen) {
   LLVMContextRef C = LLVMGetModuleContext(M);
@@ -233,6 +339,8 @@ static int link_precompiled(LLVMModuleRef M, bool required, char *err, size_t er
     LLVMValueRef D = LLVMAddFunction(M, name, LLVMGlobalGetValueType(F));
     LLVMSetVisibility(D, LLVMHiddenVisibility);
   }
+  if (adopt_runtime(M, rt))
+    return 0;
   LLVMSetDataLayout(rt, LLVMGetDataLayoutStr(M));
   LLVMSetTarget(rt, triple);
   if (LLVMLinkModules2(M, rt)) {
